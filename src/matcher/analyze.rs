@@ -1,0 +1,467 @@
+//! Text analysis shared by indexing and querying, so both sides agree on
+//! what a "term" is.
+//!
+//! 1. Split on Unicode word boundaries (UAX #29, unicode-segmentation).
+//! 2. Glue an acronym to the number after it (`AES-256` -> `aes256`,
+//!    `SOC 2` -> `soc2`, `TLS 1.2` -> `tls1.2`) so versions stay attached.
+//! 3. Lower-case; stem with Snowball English, except acronyms and tokens
+//!    with digits, which must match themselves (`AES` must not become `ae`).
+//! 4. Rewrite same-meaning phrases to one canonical term (`multi-factor
+//!    authentication`, `2FA` -> `mfa`), matched on stems so plurals match.
+//! 5. Drop stop words, and mark questionnaire boilerplate ("established,
+//!    documented, approved") as generic so ranking can discount it.
+
+use super::vocabulary::Vocabulary;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::{HashMap, HashSet};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One analyzed term.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    /// What the index stores and queries use.
+    pub text: String,
+    /// The words of the input it came from, as written (for explanations).
+    pub raw: String,
+    /// Boilerplate that says little about the topic.
+    pub generic: bool,
+}
+
+/// Turns text into terms. Cheap to share; build once per matcher.
+pub struct Analyzer {
+    stemmer: Stemmer,
+    vocabulary: Vocabulary,
+    phrases: Phrases,
+    stop: HashSet<&'static str>,
+    generic: HashSet<String>,
+}
+
+impl Analyzer {
+    pub fn new(vocabulary: Vocabulary) -> Analyzer {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let generic = GENERIC
+            .iter()
+            .map(|w| stemmer.stem(w).into_owned())
+            .collect();
+        let stop = STOP_WORDS.iter().copied().collect();
+        let mut analyzer = Analyzer {
+            stemmer,
+            vocabulary,
+            phrases: Phrases::default(),
+            stop,
+            generic,
+        };
+        let mut phrases = Phrases::default();
+        for (canonical, variants) in &analyzer.vocabulary.normalize {
+            for variant in std::iter::once(canonical).chain(variants) {
+                let stems: Vec<String> = analyzer
+                    .stems(variant)
+                    .into_iter()
+                    .map(|w| w.stem)
+                    .collect();
+                phrases.insert(stems, canonical);
+            }
+        }
+        analyzer.phrases = phrases;
+        analyzer
+    }
+
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Analyze `text` into terms, in order, duplicates kept.
+    pub fn analyze(&self, text: &str) -> Vec<Term> {
+        let words = self.stems(text);
+        let mut out = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            if let Some((len, canonical)) = self.phrases.longest(&words[i..]) {
+                let raw = words[i..i + len]
+                    .iter()
+                    .map(|w| w.raw.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                out.push(Term {
+                    text: canonical.to_string(),
+                    raw,
+                    generic: false,
+                });
+                i += len;
+                continue;
+            }
+            let w = &words[i];
+            i += 1;
+            if self.stop.contains(w.lower.as_str()) || w.stem.is_empty() {
+                continue;
+            }
+            let generic = self.generic.contains(&w.stem);
+            out.push(Term {
+                text: w.stem.clone(),
+                raw: w.raw.clone(),
+                generic,
+            });
+        }
+        out
+    }
+
+    /// Just the term texts, for indexing.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        self.analyze(text).into_iter().map(|t| t.text).collect()
+    }
+
+    /// Split into words, glue acronym+number, lower-case and stem.
+    pub fn stems(&self, text: &str) -> Vec<Word> {
+        let mut words: Vec<Word> = Vec::new();
+        let mut gap = String::new();
+        for segment in text.split_word_bounds() {
+            if !segment.chars().any(char::is_alphanumeric) {
+                gap.push_str(segment);
+                continue;
+            }
+            let segment = segment.trim_end_matches("'s").trim_end_matches("’s");
+            if let Some(prev) = words.last_mut() {
+                if glues(prev, &gap, segment) {
+                    prev.raw.push_str(&gap);
+                    prev.raw.push_str(segment);
+                    prev.lower.push_str(&segment.to_lowercase());
+                    prev.stem = prev.lower.clone();
+                    gap.clear();
+                    continue;
+                }
+            }
+            gap.clear();
+            words.push(self.word(segment));
+        }
+        words
+    }
+
+    fn word(&self, raw: &str) -> Word {
+        let lower = raw.to_lowercase();
+        let keep = is_acronym(raw)
+            || lower.chars().any(|c| c.is_ascii_digit())
+            || self.vocabulary.is_acronym(&lower);
+        let stem = if keep {
+            lower.clone()
+        } else {
+            self.stemmer.stem(&lower).into_owned()
+        };
+        Word {
+            raw: raw.to_string(),
+            lower,
+            stem,
+        }
+    }
+}
+
+/// Same-meaning phrases as stem sequences, indexed by their first stem.
+#[derive(Default)]
+struct Phrases {
+    by_first: HashMap<String, Vec<(Vec<String>, String)>>,
+}
+
+impl Phrases {
+    fn insert(&mut self, stems: Vec<String>, canonical: &str) {
+        let Some(first) = stems.first().cloned() else {
+            return;
+        };
+        let list = self.by_first.entry(first).or_default();
+        list.push((stems, canonical.to_string()));
+        list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    }
+
+    /// The longest phrase starting at `words[0]`: (words consumed, canonical term).
+    fn longest(&self, words: &[Word]) -> Option<(usize, &str)> {
+        let candidates = self.by_first.get(&words.first()?.stem)?;
+        candidates
+            .iter()
+            .find(|(stems, _)| {
+                stems.len() <= words.len() && stems.iter().zip(words).all(|(s, w)| *s == w.stem)
+            })
+            .map(|(stems, canonical)| (stems.len(), canonical.as_str()))
+    }
+}
+
+/// A word of the input before phrase rewriting.
+#[derive(Clone, Debug)]
+pub struct Word {
+    pub raw: String,
+    pub lower: String,
+    pub stem: String,
+}
+
+/// `AES` + `-` + `256`, `SOC` + ` ` + `2`, `TLS` + ` ` + `1.2`: an acronym (or
+/// a short known prefix) followed by a number across one space or dash.
+fn glues(prev: &Word, gap: &str, next: &str) -> bool {
+    let number = next.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && next.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let short_gap = gap == " " || gap == "-" || gap == "/";
+    let prefix = is_acronym(&prev.raw) || GLUE_PREFIXES.contains(&prev.lower.as_str());
+    number && short_gap && prefix && !prev.lower.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Two or more letters, all upper case (`MFA`, `SOC`, `AIRMF`), optionally with digits.
+fn is_acronym(raw: &str) -> bool {
+    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && raw.len() <= 10
+}
+
+/// Lower-case words that take a version number: `soc 2`, `iso 27001`.
+const GLUE_PREFIXES: &[&str] = &[
+    "soc", "iso", "tls", "ssl", "aes", "sha", "nist", "pci", "wcag", "rsa", "http", "ipv", "ssae",
+    "ec", "s", "sp", "type", "level", "tier", "fips", "section", "article",
+];
+
+/// Function words that carry no topic.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "e.g",
+    "eg",
+    "etc",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "having",
+    "how",
+    "i.e",
+    "ie",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "may",
+    "me",
+    "might",
+    "must",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "ours",
+    "shall",
+    "should",
+    "so",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "too",
+    "upon",
+    "us",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "please",
+    "any",
+    "all",
+    "each",
+    "every",
+    "also",
+    "other",
+    "including",
+    "include",
+    "includes",
+    "e",
+    "g",
+    "i",
+    "via",
+    "per",
+    "about",
+    "within",
+    "whether",
+    "either",
+    "both",
+    "not",
+    "no",
+    "yes",
+    "n",
+    "y",
+    "na",
+    "n/a",
+    "s",
+    "'s",
+    "own",
+];
+
+/// Questionnaire boilerplate: words that appear in questions on every topic.
+const GENERIC: &[&str] = &[
+    "policy",
+    "policies",
+    "procedure",
+    "procedures",
+    "process",
+    "processes",
+    "established",
+    "documented",
+    "approved",
+    "communicated",
+    "applied",
+    "evaluated",
+    "maintained",
+    "implemented",
+    "defined",
+    "ensure",
+    "appropriate",
+    "relevant",
+    "organization",
+    "organizational",
+    "organisation",
+    "company",
+    "describe",
+    "provide",
+    "explain",
+    "detail",
+    "details",
+    "practice",
+    "practices",
+    "place",
+    "support",
+    "manage",
+    "management",
+    "program",
+    "programme",
+    "regularly",
+    "periodically",
+    "review",
+    "reviewed",
+    "least",
+    "annually",
+    "annual",
+    "year",
+    "formal",
+    "formally",
+    "currently",
+    "solution",
+    "service",
+    "services",
+    "system",
+    "systems",
+    "vendor",
+    "institution",
+    "use",
+    "used",
+    "using",
+    "require",
+    "required",
+    "requirement",
+    "requirements",
+    "accordance",
+    "based",
+    "guide",
+    "planning",
+    "capabilities",
+    "mechanism",
+    "mechanisms",
+    "measures",
+    "control",
+    "controls",
+    "plan",
+    "plans",
+    "specific",
+    "applicable",
+    "following",
+    "information",
+    "data",
+    "product",
+    "provider",
+    "customer",
+    "customers",
+    "team",
+    "ensuring",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        Analyzer::new(Vocabulary::builtin()).terms(text)
+    }
+
+    #[test]
+    fn acronyms_with_numbers_stay_whole() {
+        assert_eq!(terms("AES-256"), vec!["aes256"]);
+        assert_eq!(terms("Is TLS 1.2 enforced?"), vec!["tls1.2", "enforc"]);
+        assert!(terms("We have a SOC 2 Type II report").contains(&"soc2".to_string()));
+        assert!(terms("ISO 27001 certified?").contains(&"iso27001".to_string()));
+    }
+
+    #[test]
+    fn acronyms_are_not_stemmed() {
+        assert_eq!(terms("AES"), vec!["aes"]);
+        assert_eq!(terms("DNS"), vec!["dns"]);
+        assert_eq!(terms("SaaS apis"), vec!["saas", "apis"]);
+        assert_eq!(terms("MFA"), vec!["mfa"]);
+    }
+
+    #[test]
+    fn variants_normalize_to_one_term() {
+        for q in [
+            "multi-factor authentication",
+            "multifactor authentication",
+            "2FA",
+            "two-factor",
+            "MFA",
+        ] {
+            assert_eq!(terms(q), vec!["mfa"], "{q}");
+        }
+        assert_eq!(terms("pen test"), terms("penetration testing"));
+        assert_eq!(terms("sub-processors"), terms("subprocessor"));
+        assert_eq!(terms("large language models"), vec!["llm"]);
+        assert_eq!(terms("disaster recovery"), vec!["dr"]);
+        assert_eq!(terms("personal data"), terms("PII"));
+    }
+
+    #[test]
+    fn stop_words_drop_and_boilerplate_is_marked() {
+        let a = Analyzer::new(Vocabulary::builtin());
+        let t = a.analyze("Are policies established, documented and approved for encryption?");
+        let generic: Vec<bool> = t.iter().map(|t| t.generic).collect();
+        assert_eq!(t.last().unwrap().text, "encrypt");
+        assert_eq!(generic, vec![true, true, true, true, false]);
+    }
+}

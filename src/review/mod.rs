@@ -1,0 +1,12 @@
+//! The review file: the questionnaire's items, their ranked suggestions and
+//! the reviewer's decisions, as one JSON document on disk.
+//!
+//! Import writes it, the review server updates it (one decision at a time,
+//! atomically, with a revision number), export reads it. Schema: README.md
+//! ("Review file") and ARCHITECTURE.md.
+
+mod file;
+
+pub use file::{
+    FinalAnswer, LibraryInfo, ReviewFile, ReviewItem, SourceInfo, Status, REVIEW_VERSION,
+};
