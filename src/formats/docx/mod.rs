@@ -10,3 +10,9 @@ pub fn read(path: &Path) -> Result<Questionnaire> {
         "see the DOCX issue",
     ))
 }
+
+/// Write `writes` into a copy of `source` at `out` (patching only
+/// word/document.xml). Signature fixed for the export dispatch.
+pub fn write(source: &Path, _writes: &[super::SlotWrite], _out: &Path) -> Result<super::WriteReport> {
+    Err(crate::error::hint(format!("{}: DOCX export is not implemented yet", source.display()), "see the DOCX issue"))
+}
