@@ -112,6 +112,10 @@ pub struct ReviewItem {
     /// Reviewer's note (for needs-input) or export remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The item's earlier states, oldest first, so the review page can undo
+    /// (a few per item; see `review::decide`). Import writes it empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<super::decide::Snapshot>,
 }
 
 /// The whole review file.

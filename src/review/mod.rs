@@ -5,7 +5,9 @@
 //! atomically, with a revision number), export reads it. Schema: README.md
 //! ("Review file") and ARCHITECTURE.md.
 
+pub mod decide;
 mod file;
+pub mod server;
 
 pub use file::{
     FinalAnswer, LibraryInfo, ReviewFile, ReviewItem, SourceInfo, Status, REVIEW_VERSION,
