@@ -110,6 +110,20 @@ impl Analyzer {
         self.analyze(text).into_iter().map(|t| t.text).collect()
     }
 
+    /// [`Analyzer::analyze`] plus a bigram term (`secur_program`) for each
+    /// pair of adjacent terms. Bigrams capture compositional concepts
+    /// ("security program", "access review", "least privilege") without a
+    /// hand-written phrase for each; they are never generic.
+    pub fn analyze_with_bigrams(&self, text: &str) -> Vec<Term> {
+        let terms = self.analyze(text);
+        let bigrams: Vec<Term> = terms
+            .windows(2)
+            .filter(|w| w[0].text != w[1].text)
+            .map(|w| Term { text: bigram(&w[0].text, &w[1].text), raw: format!("{} {}", w[0].raw, w[1].raw), generic: false })
+            .collect();
+        terms.into_iter().chain(bigrams).collect()
+    }
+
     /// Split into words, glue acronym+number, lower-case and stem.
     pub fn stems(&self, text: &str) -> Vec<Word> {
         let mut words: Vec<Word> = Vec::new();
@@ -152,6 +166,16 @@ impl Analyzer {
             stem,
         }
     }
+}
+
+/// The bigram term for two adjacent terms.
+pub fn bigram(a: &str, b: &str) -> String {
+    format!("{a}_{b}")
+}
+
+/// True for a bigram term built by [`bigram`].
+pub fn is_bigram(term: &str) -> bool {
+    term.contains('_')
 }
 
 /// Same-meaning phrases as stem sequences, indexed by their first stem.

@@ -3,7 +3,8 @@
 
 use super::confidence;
 use super::index::EntryIndex;
-use super::rank::{self, EntryTerms, QueryTerm, GENERIC_WEIGHT};
+use super::rank::{self, EntryTerms, QueryTerm, Tuning};
+use super::analyze::is_bigram;
 use super::{Analyzer, Explanation, Suggestion, Vocabulary};
 use crate::library::{Answer, Library};
 use anyhow::Result;
@@ -43,6 +44,7 @@ pub struct Matcher {
     /// Weight for a term no entry contains: as rare as it gets.
     unseen_idf: f32,
     related: HashMap<String, Vec<String>>,
+    tuning: Tuning,
 }
 
 /// How many tantivy documents to pull before reranking.
@@ -52,21 +54,23 @@ const RERANK: usize = 25;
 
 impl Matcher {
     pub fn new(library: &Library) -> Result<Matcher> {
+        let tuning = Tuning::from_env();
         let analyzer = Analyzer::new(Vocabulary::with_library(library.synonyms.as_ref())?);
         let index = EntryIndex::build(library, &analyzer)?;
         let mut raw: Vec<(Vec<Vec<crate::matcher::Term>>, HashSet<String>)> = Vec::new();
         let mut df: HashMap<String, usize> = HashMap::new();
         for e in &library.entries {
             let variants: Vec<Vec<crate::matcher::Term>> =
-                e.questions.iter().map(|q| analyzer.analyze(q)).collect();
+                e.questions.iter().map(|q| analyzer.analyze_with_bigrams(q)).collect();
             let title = library
                 .topic(&e.topic)
                 .map(|t| t.title.as_str())
                 .unwrap_or_default();
             let mut all: HashSet<String> =
                 variants.iter().flatten().map(|t| t.text.clone()).collect();
-            all.extend(analyzer.terms(&e.keywords.join(" ; ")));
-            all.extend(analyzer.terms(title));
+            for phrase in e.keywords.iter().map(String::as_str).chain([title]) {
+                all.extend(analyzer.analyze_with_bigrams(phrase).into_iter().map(|t| t.text));
+            }
             for t in &all {
                 *df.entry(t.clone()).or_default() += 1;
             }
@@ -91,7 +95,7 @@ impl Matcher {
                         .iter()
                         .map(|v| {
                             v.iter()
-                                .map(|t| (t.text.clone(), term_weight(t, &idf, unseen_idf)))
+                                .map(|t| (t.text.clone(), term_weight(t, &idf, unseen_idf, &tuning)))
                                 .collect()
                         })
                         .collect(),
@@ -107,6 +111,7 @@ impl Matcher {
             idf,
             unseen_idf,
             related,
+            tuning,
         })
     }
 
@@ -135,14 +140,14 @@ impl Matcher {
         for t in &terms {
             weighted.push((t.text.clone(), t.weight));
             for r in &t.related {
-                weighted.push((r.clone(), t.weight * rank::EXPANSION_CREDIT * 0.6));
+                weighted.push((r.clone(), t.weight * self.tuning.expansion * 0.6));
             }
         }
         weighted.extend(
             context
                 .iter()
                 .filter(|c| !terms.iter().any(|t| t.text == c.text))
-                .map(|c| (c.text.clone(), c.weight * rank::CONTEXT_WEIGHT)),
+                .map(|c| (c.text.clone(), c.weight * self.tuning.context)),
         );
         let hits = self.index.search(&weighted, CANDIDATE_DOCS)?;
         let mut candidates: Vec<(usize, f32)> = hits.iter().map(|(&e, h)| (e, h.total())).collect();
@@ -158,16 +163,16 @@ impl Matcher {
             .map(|&(e, bm25)| {
                 (
                     e,
-                    rank::features(&terms, &self.entries[e].terms, bm25 / top_bm25),
+                    rank::features(&terms, &self.entries[e].terms, bm25 / top_bm25, &self.tuning),
                 )
             })
             .collect();
-        scored.sort_by(|a, b| b.1.score().total_cmp(&a.1.score()).then(a.0.cmp(&b.0)));
+        scored.sort_by(|a, b| b.1.score(&self.tuning).total_cmp(&a.1.score(&self.tuning)).then(a.0.cmp(&b.0)));
         Ok(self.explain(scored, n))
     }
 
     fn explain(&self, scored: Vec<(usize, rank::Features)>, n: usize) -> Vec<Suggestion> {
-        let scores: Vec<f32> = scored.iter().map(|s| s.1.score()).collect();
+        let scores: Vec<f32> = scored.iter().map(|s| s.1.score(&self.tuning)).collect();
         scored
             .into_iter()
             .take(n)
@@ -181,7 +186,9 @@ impl Matcher {
                 } else {
                     0.0
                 };
-                let (confidence, band_reason) = confidence::band(score, f.coverage, margin)
+                // Only the top candidate can be `high`: a better one exists for the rest.
+                let margin_for_band = if rank == 0 { margin } else { 0.0 };
+                let (confidence, band_reason) = confidence::band(score, f.coverage, margin_for_band)
                     .unwrap_or((
                         super::Confidence::Low,
                         format!(
@@ -214,11 +221,13 @@ impl Matcher {
     fn query_terms(&self, text: &str) -> Vec<QueryTerm> {
         let mut seen = HashSet::new();
         self.analyzer
-            .analyze(text)
+            .analyze_with_bigrams(text)
             .into_iter()
+            // A bigram the library never uses says nothing about any entry.
+            .filter(|t| !is_bigram(&t.text) || self.idf.contains_key(&t.text))
             .filter(|t| seen.insert(t.text.clone()))
             .map(|t| QueryTerm {
-                weight: term_weight(&t, &self.idf, self.unseen_idf),
+                weight: term_weight(&t, &self.idf, self.unseen_idf, &self.tuning),
                 related: self.related.get(&t.text).cloned().unwrap_or_default(),
                 text: t.text,
                 raw: t.raw,
@@ -227,10 +236,13 @@ impl Matcher {
     }
 }
 
-fn term_weight(t: &crate::matcher::Term, idf: &HashMap<String, f32>, unseen: f32) -> f32 {
-    let base = idf.get(&t.text).copied().unwrap_or(unseen);
+fn term_weight(t: &crate::matcher::Term, idf: &HashMap<String, f32>, unseen: f32, tuning: &Tuning) -> f32 {
+    let mut base = idf.get(&t.text).copied().unwrap_or(unseen);
+    if is_bigram(&t.text) {
+        base *= tuning.bigram;
+    }
     if t.generic {
-        base * GENERIC_WEIGHT
+        base * tuning.generic
     } else {
         base
     }

@@ -81,7 +81,7 @@ impl EntryIndex {
                 let mut doc = TantivyDocument::default();
                 doc.add_u64(entry, i);
                 doc.add_u64(variant, v as u64);
-                doc.add_text(question, analyzer.terms(q).join(" "));
+                doc.add_text(question, terms_with_bigrams(analyzer, q));
                 writer.add_document(doc)?;
             }
             let title = library
@@ -156,4 +156,8 @@ impl EntryIndex {
         }
         Ok(hits)
     }
+}
+
+fn terms_with_bigrams(analyzer: &Analyzer, text: &str) -> String {
+    analyzer.analyze_with_bigrams(text).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
 }

@@ -13,17 +13,52 @@
 
 use std::collections::{HashMap, HashSet};
 
-/// Weight of a generic (boilerplate) term relative to a content term.
-pub const GENERIC_WEIGHT: f32 = 0.25;
-/// Credit for a question term matched only through a related term.
-pub const EXPANSION_CREDIT: f32 = 0.5;
-/// Weight of section / sheet context terms relative to question terms.
-pub const CONTEXT_WEIGHT: f32 = 0.3;
+/// Every ranking weight in one place. The defaults were chosen by `vouch
+/// eval` runs on the dev set (README, "Matching accuracy"); `VOUCH_TUNING`
+/// (`w_sim=0.5,generic=0.2,...`) overrides them for calibration runs only.
+#[derive(Clone, Copy, Debug)]
+pub struct Tuning {
+    /// Weight of a generic (boilerplate) term relative to a content term.
+    pub generic: f32,
+    /// Credit for a question term matched only through a related term.
+    pub expansion: f32,
+    /// Weight of section / sheet context terms relative to question terms.
+    pub context: f32,
+    /// Weight of a bigram term relative to its IDF.
+    pub bigram: f32,
+    /// Blend of the three features.
+    pub w_sim: f32,
+    pub w_cov: f32,
+    pub w_bm25: f32,
+}
 
-/// Blend of the three features (sums to 1).
-pub const W_SIMILARITY: f32 = 0.45;
-pub const W_COVERAGE: f32 = 0.40;
-pub const W_BM25: f32 = 0.15;
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning { generic: 0.25, expansion: 0.5, context: 0.3, bigram: 0.5, w_sim: 0.45, w_cov: 0.40, w_bm25: 0.15 }
+    }
+}
+
+impl Tuning {
+    /// Defaults, with `VOUCH_TUNING` overrides applied.
+    pub fn from_env() -> Tuning {
+        let mut t = Tuning::default();
+        let spec = std::env::var("VOUCH_TUNING").unwrap_or_default();
+        for (key, value) in spec.split(',').filter_map(|kv| kv.split_once('=')) {
+            let Ok(v) = value.trim().parse::<f32>() else { continue };
+            match key.trim() {
+                "generic" => t.generic = v,
+                "expansion" => t.expansion = v,
+                "context" => t.context = v,
+                "bigram" => t.bigram = v,
+                "w_sim" => t.w_sim = v,
+                "w_cov" => t.w_cov = v,
+                "w_bm25" => t.w_bm25 = v,
+                _ => {}
+            }
+        }
+        t
+    }
+}
 
 /// The analyzed terms of one entry, for reranking and explanations.
 pub struct EntryTerms {
@@ -55,14 +90,14 @@ pub struct Features {
 }
 
 impl Features {
-    pub fn score(&self) -> f32 {
-        W_SIMILARITY * self.similarity + W_COVERAGE * self.coverage + W_BM25 * self.bm25
+    pub fn score(&self, t: &Tuning) -> f32 {
+        t.w_sim * self.similarity + t.w_cov * self.coverage + t.w_bm25 * self.bm25
     }
 }
 
 /// Compute the features of `entry` for `query` (context terms excluded from
 /// coverage: they help rank, they are not what the buyer asked).
-pub fn features(query: &[QueryTerm], entry: &EntryTerms, bm25_relative: f32) -> Features {
+pub fn features(query: &[QueryTerm], entry: &EntryTerms, bm25_relative: f32, t: &Tuning) -> Features {
     let total: f32 = query
         .iter()
         .map(|t| t.weight)
@@ -71,20 +106,20 @@ pub fn features(query: &[QueryTerm], entry: &EntryTerms, bm25_relative: f32) -> 
     let mut covered = 0.0;
     let mut matched = Vec::new();
     let mut expanded = Vec::new();
-    for t in query {
-        if entry.all.contains(&t.text) {
-            covered += t.weight;
-            matched.push(t.raw.clone());
-        } else if let Some(r) = t.related.iter().find(|r| entry.all.contains(*r)) {
-            covered += t.weight * EXPANSION_CREDIT;
-            expanded.push(format!("{} -> {r}", t.raw));
+    for term in query {
+        if entry.all.contains(&term.text) {
+            covered += term.weight;
+            matched.push(term.raw.clone());
+        } else if let Some(r) = term.related.iter().find(|r| entry.all.contains(*r)) {
+            covered += term.weight * t.expansion;
+            expanded.push(format!("{} -> {r}", term.raw));
         }
     }
     let (best_variant, similarity) = entry
         .variants
         .iter()
         .enumerate()
-        .map(|(i, v)| (i, dice(query, v)))
+        .map(|(i, v)| (i, dice(query, v, t.expansion)))
         .fold(
             (0, 0.0f32),
             |best, cur| if cur.1 > best.1 { cur } else { best },
@@ -103,7 +138,7 @@ pub fn features(query: &[QueryTerm], entry: &EntryTerms, bm25_relative: f32) -> 
 /// The variant side counts its full weight, so a long variant that happens
 /// to contain the question's words scores lower than one that is the same
 /// question.
-fn dice(query: &[QueryTerm], variant: &HashMap<String, f32>) -> f32 {
+fn dice(query: &[QueryTerm], variant: &HashMap<String, f32>, expansion: f32) -> f32 {
     let qweight: f32 = query.iter().map(|t| t.weight).sum();
     let vweight: f32 = variant.values().sum();
     let mut shared = 0.0;
@@ -111,7 +146,7 @@ fn dice(query: &[QueryTerm], variant: &HashMap<String, f32>) -> f32 {
         if variant.contains_key(&t.text) {
             shared += t.weight;
         } else if t.related.iter().any(|r| variant.contains_key(r)) {
-            shared += t.weight * EXPANSION_CREDIT;
+            shared += t.weight * expansion;
         }
     }
     if qweight + vweight <= 0.0 {
