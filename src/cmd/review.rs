@@ -1,8 +1,10 @@
 //! `vouch review REVIEW.json [--port N] [--no-open]`
 
 use super::Globals;
-use anyhow::Result;
-use std::path::PathBuf;
+use crate::review::server::{Config, Server};
+use crate::review::ReviewFile;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,9 +18,94 @@ pub struct Args {
     pub no_open: bool,
 }
 
-pub fn run(_args: &Args, _globals: &Globals) -> Result<()> {
-    Err(crate::error::hint(
-        "`vouch review` is not implemented yet",
-        "see the review issue",
-    ))
+pub fn run(args: &Args, globals: &Globals) -> Result<()> {
+    // Fail early, with the review file's own message, before binding a port.
+    ReviewFile::read(&args.review)?;
+    let (library, library_error) = match globals.open_library() {
+        Ok(library) => (Some(library), None),
+        Err(e) => {
+            eprintln!("warning: {e:#}; the review page will not offer library search");
+            (None, Some(format!("{e:#}")))
+        }
+    };
+    let config = Config {
+        review: args.review.clone(),
+        port: args.port,
+        library,
+        library_error,
+        library_source: globals.library.clone(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the review server's runtime")?;
+    runtime.block_on(serve(config, !args.no_open))?;
+    summarize(&args.review)
+}
+
+async fn serve(config: Config, open: bool) -> Result<()> {
+    let server = Server::bind(config).await?;
+    let url = server.url();
+    println!("Reviewing at {url}");
+    println!("Every decision is saved to the review file at once. Press Ctrl-C to stop.");
+    if open {
+        open_browser(&url);
+    }
+    server.run(shutdown_signal()).await
+}
+
+/// Print where the review stands once the server has stopped.
+fn summarize(review: &Path) -> Result<()> {
+    let file = ReviewFile::read(review)?;
+    println!(
+        "Stopped. {} of {} items reviewed; saved in {} (revision {}).",
+        file.reviewed_count(),
+        file.items.len(),
+        review.display(),
+        file.revision
+    );
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// Best effort: a missing opener or a headless machine is not an error.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let launched = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match launched {
+        // Reap the opener when it exits; its result does not matter.
+        Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
+        Err(_) => println!("(Could not start a browser; open the address above yourself.)"),
+    }
 }
