@@ -291,13 +291,9 @@ impl Detector<'_> {
                         after,
                     )]);
                 }
-                if is_placeholder(&para.text) {
-                    return Area::Text(vec![text_slot(
-                        Locator::Para(para.no),
-                        SlotKind::Text,
-                        None,
-                        "",
-                    )]);
+                if is_placeholder(&para.text) || is_typed_answer(&para) {
+                    let loc = Locator::Para(para.no);
+                    return Area::Text(vec![text_slot(loc, SlotKind::Text, None, &para.text)]);
                 }
                 Area::None
             }
@@ -612,6 +608,18 @@ impl Detector<'_> {
     }
 }
 
+/// A plain paragraph right after a question that reads as an answer someone
+/// typed there (a partially completed questionnaire, or vouch's own
+/// export): not a heading, list item, numbered line, question or prompt.
+fn is_typed_answer(para: &Para) -> bool {
+    let text = para.text.as_str();
+    !para.heading
+        && !para.listed
+        && words::split_number(text).0.is_none()
+        && !words::looks_like_question(text)
+        && !text.ends_with(':')
+}
+
 enum Area {
     Choice(AnswerSlot),
     Text(Vec<AnswerSlot>),
@@ -843,6 +851,14 @@ impl Layout {
     }
 
     fn from_header(r: usize, row: &Row) -> Option<Layout> {
+        // Headers are short labels, not questions or answers.
+        if row
+            .cells
+            .iter()
+            .any(|c| c.text.chars().count() > 60 || c.text.ends_with('?'))
+        {
+            return None;
+        }
         let mut layout = Layout {
             header_row: Some(r),
             question: usize::MAX,
@@ -931,7 +947,10 @@ impl Layout {
     /// mostly empty (or hold checkboxes or content controls).
     fn infer(grid: &Grid) -> Option<Layout> {
         let width = grid.width.min(64);
-        let mut questiony = vec![0usize; width];
+        // Questions score 3 (a "?" or a request), other long text 1, so long
+        // typed answers do not outscore the questions next to them.
+        let mut score = vec![0usize; width];
+        let mut asks = vec![0usize; width];
         for row in &grid.rows {
             for cell in row
                 .cells
@@ -939,12 +958,15 @@ impl Layout {
                 .filter(|c| c.at.col < width && c.vmerge != VMerge::Continue)
             {
                 let t = &cell.text;
-                if t.ends_with('?') || t.chars().count() >= 25 || words::looks_like_question(t) {
-                    questiony[cell.at.col] += 1;
+                if t.ends_with('?') || words::looks_like_question(t) {
+                    score[cell.at.col] += 3;
+                    asks[cell.at.col] += 1;
+                } else if t.chars().count() >= 25 {
+                    score[cell.at.col] += 1;
                 }
             }
         }
-        let (question, &best) = questiony
+        let (question, &best) = score
             .iter()
             .enumerate()
             .max_by_key(|(c, n)| (**n, usize::MAX - c))?;
@@ -959,10 +981,10 @@ impl Layout {
                     .is_some_and(|c| !c.text.is_empty() && c.at.col == question)
             })
             .collect();
+        let asking = asks[question] * 2 >= q_rows.len();
         let mut answer_cols = Vec::new();
         for col in question + 1..width {
-            let mut open = 0;
-            let mut seen = 0;
+            let (mut open, mut answered, mut seen) = (0, 0, 0);
             for row in &q_rows {
                 let Some(cell) = row.cell(col) else { continue };
                 if cell.at.col != col || cell.at.covers(question) {
@@ -975,13 +997,18 @@ impl Layout {
                     .any(|s| matches!(s, Seg::Checkbox(_) | Seg::Field(_)));
                 if fillable || is_placeholder(&cell.text) {
                     open += 1;
+                } else if !cell.text.ends_with('?') {
+                    answered += 1;
                 }
             }
-            if seen > 0 && open * 5 >= seen * 3 {
+            // Mostly open cells; or, next to real questions, cells that
+            // read as answers (a completed questionnaire).
+            let mostly = |n: usize| seen > 0 && n * 5 >= seen * 3;
+            if mostly(open) || (asking && mostly(open + answered)) {
                 answer_cols.push(col);
             }
         }
-        if answer_cols.is_empty() || q_rows.len() * 2 < best {
+        if answer_cols.is_empty() || q_rows.is_empty() {
             return None;
         }
         let id = (0..question).rev().find(|&col| {

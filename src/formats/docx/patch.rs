@@ -45,7 +45,8 @@ pub struct Patcher<'a> {
 }
 
 /// Elements kept when content is replaced: zero-width markers whose partner
-/// may sit elsewhere in the document.
+/// may sit elsewhere in the document. Tracked deletions (`w:del` in a
+/// paragraph) are kept too: they are invisible and part of the history.
 const MARKERS: &[&str] = &[
     "bookmarkStart",
     "bookmarkEnd",
@@ -209,8 +210,9 @@ impl Patcher<'_> {
         out
     }
 
-    /// Zero-width markers (bookmarks, comment ranges) among the descendants
-    /// of `ids`, serialized, so replacing content does not orphan them.
+    /// Zero-width markers (bookmarks, comment ranges) and tracked deletions
+    /// among the descendants of `ids`, serialized, so replacing content
+    /// neither orphans them nor loses revision history.
     fn markers(&self, ids: &[NodeId]) -> String {
         let mut out = String::new();
         for &id in ids {
@@ -221,7 +223,9 @@ impl Patcher<'_> {
 
     fn collect_markers(&self, id: NodeId, out: &mut String) {
         let node = self.tree.node(id);
-        if node.ns == Ns::W && MARKERS.contains(&node.local.as_str()) {
+        let tracked_deletion =
+            node.local == "del" && node.parent.is_some_and(|p| self.tree.is_w(p, "p"));
+        if node.ns == Ns::W && (MARKERS.contains(&node.local.as_str()) || tracked_deletion) {
             out.push_str(self.slice(id));
             return;
         }
