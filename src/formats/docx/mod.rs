@@ -13,13 +13,6 @@ pub fn read(path: &Path) -> Result<Questionnaire> {
 
 /// Write `writes` into a copy of `source` at `out` (patching only
 /// word/document.xml). Signature fixed for the export dispatch.
-pub fn write(
-    source: &Path,
-    _writes: &[super::SlotWrite],
-    _out: &Path,
-) -> Result<super::WriteReport> {
-    Err(crate::error::hint(
-        format!("{}: DOCX export is not implemented yet", source.display()),
-        "see the DOCX issue",
-    ))
+pub fn write(source: &Path, _writes: &[super::SlotWrite], _out: &Path) -> Result<super::WriteReport> {
+    Err(crate::error::hint(format!("{}: DOCX export is not implemented yet", source.display()), "see the DOCX issue"))
 }

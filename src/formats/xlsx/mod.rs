@@ -16,16 +16,6 @@ pub fn read(path: &Path, _format: Format) -> Result<Questionnaire> {
 
 /// Write `writes` into a copy of `source` at `out` (patching only the
 /// worksheets that receive answers). Signature fixed for the export dispatch.
-pub fn write(
-    source: &Path,
-    _writes: &[super::SlotWrite],
-    _out: &Path,
-) -> Result<super::WriteReport> {
-    Err(crate::error::hint(
-        format!(
-            "{}: spreadsheet export is not implemented yet",
-            source.display()
-        ),
-        "see the export issue",
-    ))
+pub fn write(source: &Path, _writes: &[super::SlotWrite], _out: &Path) -> Result<super::WriteReport> {
+    Err(crate::error::hint(format!("{}: spreadsheet export is not implemented yet", source.display()), "see the export issue"))
 }
