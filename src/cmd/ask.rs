@@ -28,20 +28,30 @@ pub fn run(args: &Args, globals: &Globals) -> Result<()> {
         question: &args.question,
         context: args.context.as_deref(),
     };
+    let ranking = matcher.rank(&query, args.count)?;
+    let abstain = ranking.abstain.clone();
     let suggestions = if args.all {
-        matcher.rank(&query, args.count)?
+        ranking.candidates
     } else {
-        matcher.suggest(&query, args.count)?
+        ranking.suggestions()
     };
     if args.format == OutputFormat::Json {
-        let out = serde_json::json!({ "question": args.question, "threshold": REVIEW_THRESHOLD, "suggestions": suggestions });
+        let out = serde_json::json!({
+            "question": args.question,
+            "threshold": REVIEW_THRESHOLD,
+            "abstain": abstain,
+            "suggestions": suggestions,
+        });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    if suggestions.is_empty() {
-        println!("No suggestion: nothing in {} scored at or above the review threshold ({REVIEW_THRESHOLD:.2}).", library.label);
-        println!("Try `vouch ask --all` to see the closest candidates.");
-        return Ok(());
+    if let Some(reason) = &abstain {
+        println!("No suggestion from {}: {reason}.", library.label);
+        if !args.all {
+            println!("Run `vouch ask --all` to see the closest entries anyway.");
+            return Ok(());
+        }
+        println!();
     }
     for (i, s) in suggestions.iter().enumerate() {
         print_suggestion(i + 1, s);

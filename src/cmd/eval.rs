@@ -41,6 +41,36 @@ pub struct Report {
     pub confident_wrong: usize,
     pub bands: BandCounts,
     pub misses: Vec<Miss>,
+    /// Per row, the top candidate whatever its score: the data the
+    /// thresholds in `matcher/confidence.rs` are calibrated on.
+    pub calibration: Vec<Calibration>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Calibration {
+    pub line: usize,
+    pub labeled: bool,
+    /// The top candidate's topic is one of the labels.
+    pub correct: bool,
+    pub score: f32,
+    pub coverage: f32,
+    pub margin: f32,
+    /// vouch offered nothing (below the threshold or out of scope).
+    pub abstained: bool,
+}
+
+impl Calibration {
+    fn of(row: &Labeled, top: Option<&Suggestion>, abstained: bool) -> Calibration {
+        Calibration {
+            line: row.line,
+            labeled: !row.topics.is_empty(),
+            correct: top.is_some_and(|s| row.topics.contains(&s.topic)),
+            score: top.map(|s| s.score).unwrap_or_default(),
+            coverage: top.map(|s| s.why.coverage).unwrap_or_default(),
+            margin: top.map(|s| s.why.margin).unwrap_or_default(),
+            abstained,
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -141,8 +171,12 @@ pub fn evaluate(matcher: &Matcher, rows: &[Labeled]) -> Result<Report> {
         (0usize, 0usize, 0.0f64, 0usize, 0usize);
     let mut bands = BandCounts::default();
     let mut misses = Vec::new();
+    let mut calibration = Vec::new();
     for row in rows {
-        let suggestions = matcher.suggest(&Query::new(&row.question), 10)?;
+        let ranking = matcher.rank(&Query::new(&row.question), 25)?;
+        let all = ranking.candidates.clone();
+        calibration.push(Calibration::of(row, all.first(), ranking.abstain.is_some()));
+        let suggestions: Vec<Suggestion> = ranking.suggestions().into_iter().take(10).collect();
         let first = suggestions.first();
         if row.topics.is_empty() {
             if first.is_none() {
@@ -163,7 +197,6 @@ pub fn evaluate(matcher: &Matcher, rows: &[Labeled]) -> Result<Report> {
             if first.is_some_and(|s| s.confidence == Confidence::High) {
                 confident_wrong += 1;
             }
-            let all = matcher.rank(&Query::new(&row.question), 25)?;
             misses.push(miss(
                 row,
                 first,
@@ -192,6 +225,7 @@ pub fn evaluate(matcher: &Matcher, rows: &[Labeled]) -> Result<Report> {
         confident_wrong,
         bands,
         misses,
+        calibration,
     })
 }
 

@@ -76,6 +76,9 @@ pub struct Library {
     pub settings: Settings,
     /// Text of the library's `synonyms.toml`, if any, for the matcher.
     pub synonyms: Option<SourceFile>,
+    /// Kinds of questions a security library should not answer (company
+    /// profile, pricing, ...): the matcher abstains when one fits best.
+    pub out_of_scope: Vec<OutOfScope>,
     /// SHA-256 over every file's path and text: the library's identity in review files.
     pub hash: String,
     /// Human label of where it came from.
@@ -148,6 +151,22 @@ struct RawEntry {
     evidence: Vec<String>,
 }
 
+/// A kind of question outside the library (`out-of-scope.toml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutOfScope {
+    pub id: String,
+    /// Shown to the reviewer: why vouch offers no answer.
+    pub reason: String,
+    pub questions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutOfScopeFile {
+    scope: Vec<OutOfScope>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TopicFile {
@@ -166,6 +185,7 @@ pub fn load(source: &LibrarySource) -> Result<(Library, Vec<Problem>)> {
         profile: Profile::default(),
         settings: Settings::default(),
         synonyms: None,
+        out_of_scope: Vec::new(),
         hash: library_hash(&files),
         label: source.label(),
     };
@@ -188,6 +208,11 @@ pub fn load(source: &LibrarySource) -> Result<(Library, Vec<Problem>)> {
                 }
             }
             "synonyms.toml" => library.synonyms = Some(file.clone()),
+            "out-of-scope.toml" => {
+                if let Some(f) = parse::<OutOfScopeFile>(file, &mut problems) {
+                    library.out_of_scope = f.scope;
+                }
+            }
             rel if rel.starts_with("frameworks/") => {
                 if let Some(f) = parse::<Framework>(file, &mut problems) {
                     library.frameworks.push(f);

@@ -11,10 +11,12 @@
 //! profile.toml            company facts the {{placeholders}} use
 //! library.toml            settings: review interval, text length limit
 //! synonyms.toml           optional extra synonyms for the matcher
+//! out-of-scope.toml       kinds of questions to abstain on (company profile, pricing)
 //! ```
 //!
-//! A user library may omit topics.toml, frameworks/, library.toml and
-//! synonyms.toml; the embedded starter versions are used for those.
+//! A user library may omit topics.toml, frameworks/, library.toml,
+//! synonyms.toml and out-of-scope.toml; the embedded starter versions are
+//! used for those.
 
 mod coverage;
 mod date;
@@ -28,6 +30,6 @@ pub use coverage::{Coverage, FrameworkCoverage};
 pub use date::Date;
 pub use entry::{Answer, Entry, Origin};
 pub use lint::{lint, Problem, Severity};
-pub use load::{load, Criterion, Framework, Library, Settings, Topic};
+pub use load::{load, Criterion, Framework, Library, OutOfScope, Settings, Topic};
 pub use profile::Profile;
 pub use source::{LibrarySource, SourceFile};

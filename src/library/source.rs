@@ -33,10 +33,10 @@ pub enum LibrarySource {
 
 /// Files a user folder may omit; the starter library's copies are used.
 fn is_inheritable(rel: &str) -> bool {
-    rel == "topics.toml"
-        || rel == "library.toml"
-        || rel == "synonyms.toml"
-        || rel.starts_with("frameworks/")
+    matches!(
+        rel,
+        "topics.toml" | "library.toml" | "synonyms.toml" | "out-of-scope.toml"
+    ) || rel.starts_with("frameworks/")
 }
 
 impl LibrarySource {

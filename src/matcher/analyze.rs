@@ -119,7 +119,11 @@ impl Analyzer {
         let bigrams: Vec<Term> = terms
             .windows(2)
             .filter(|w| w[0].text != w[1].text)
-            .map(|w| Term { text: bigram(&w[0].text, &w[1].text), raw: format!("{} {}", w[0].raw, w[1].raw), generic: false })
+            .map(|w| Term {
+                text: bigram(&w[0].text, &w[1].text),
+                raw: format!("{} {}", w[0].raw, w[1].raw),
+                generic: false,
+            })
             .collect();
         terms.into_iter().chain(bigrams).collect()
     }
@@ -191,7 +195,7 @@ impl Phrases {
         };
         let list = self.by_first.entry(first).or_default();
         list.push((stems, canonical.to_string()));
-        list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
     }
 
     /// The longest phrase starting at `words[0]`: (words consumed, canonical term).

@@ -12,7 +12,7 @@
 use super::Confidence;
 
 /// Below this score nothing is suggested: the matcher abstains.
-pub const REVIEW_THRESHOLD: f32 = 0.30;
+pub const REVIEW_THRESHOLD: f32 = 0.22;
 
 /// `high` needs all three: a strong score, most of the question covered, and
 /// a clear lead over the runner-up (a near tie means the reviewer must choose).
@@ -21,8 +21,8 @@ pub const HIGH_COVERAGE: f32 = 0.60;
 pub const HIGH_MARGIN: f32 = 0.10;
 
 /// `medium` needs a fair score and half the question covered.
-pub const MEDIUM_SCORE: f32 = 0.40;
-pub const MEDIUM_COVERAGE: f32 = 0.45;
+pub const MEDIUM_SCORE: f32 = 0.35;
+pub const MEDIUM_COVERAGE: f32 = 0.40;
 
 /// The band and a one-sentence reason, or `None` to abstain.
 pub fn band(score: f32, coverage: f32, margin: f32) -> Option<(Confidence, String)> {

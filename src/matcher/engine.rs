@@ -1,12 +1,13 @@
 //! [`Matcher`]: the library's index plus everything needed to rank and
 //! explain. Built once per process from a loaded [`Library`].
 
-use super::confidence;
-use super::index::EntryIndex;
-use super::rank::{self, EntryTerms, QueryTerm, Tuning};
 use super::analyze::is_bigram;
-use super::{Analyzer, Explanation, Suggestion, Vocabulary};
-use crate::library::{Answer, Library};
+use super::confidence;
+use super::document::{documents, Document};
+use super::index::EntryIndex;
+use super::rank::{self, EntryTerms, Features, QueryTerm, Tuning};
+use super::{Analyzer, Confidence, Explanation, Suggestion, Term, Vocabulary};
+use crate::library::Library;
 use anyhow::Result;
 use std::collections::{HashMap, HashSet};
 
@@ -26,20 +27,35 @@ impl<'a> Query<'a> {
     }
 }
 
-struct IndexedEntry {
-    id: String,
-    topic: String,
-    answer: Answer,
-    text: String,
-    questions: Vec<String>,
-    terms: EntryTerms,
+/// The ranked candidates for one question, and whether vouch abstains.
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    /// Best first, whatever their score.
+    pub candidates: Vec<Suggestion>,
+    /// Why nothing is suggested (below the threshold, or out of scope).
+    pub abstain: Option<String>,
+}
+
+impl Ranking {
+    /// The candidates a reviewer sees: none when abstaining, else those at
+    /// or above the review threshold.
+    pub fn suggestions(self) -> Vec<Suggestion> {
+        if self.abstain.is_some() {
+            return Vec::new();
+        }
+        self.candidates
+            .into_iter()
+            .filter(|s| s.score >= confidence::REVIEW_THRESHOLD)
+            .collect()
+    }
 }
 
 /// Matches questions against one library.
 pub struct Matcher {
     analyzer: Analyzer,
     index: EntryIndex,
-    entries: Vec<IndexedEntry>,
+    documents: Vec<Document>,
+    terms: Vec<EntryTerms>,
     idf: HashMap<String, f32>,
     /// Weight for a term no entry contains: as rare as it gets.
     unseen_idf: f32,
@@ -56,58 +72,30 @@ impl Matcher {
     pub fn new(library: &Library) -> Result<Matcher> {
         let tuning = Tuning::from_env();
         let analyzer = Analyzer::new(Vocabulary::with_library(library.synonyms.as_ref())?);
-        let index = EntryIndex::build(library, &analyzer)?;
-        let mut raw: Vec<(Vec<Vec<crate::matcher::Term>>, HashSet<String>)> = Vec::new();
-        let mut df: HashMap<String, usize> = HashMap::new();
-        for e in &library.entries {
-            let variants: Vec<Vec<crate::matcher::Term>> =
-                e.questions.iter().map(|q| analyzer.analyze_with_bigrams(q)).collect();
-            let title = library
-                .topic(&e.topic)
-                .map(|t| t.title.as_str())
-                .unwrap_or_default();
-            let mut all: HashSet<String> =
-                variants.iter().flatten().map(|t| t.text.clone()).collect();
-            for phrase in e.keywords.iter().map(String::as_str).chain([title]) {
-                all.extend(analyzer.analyze_with_bigrams(phrase).into_iter().map(|t| t.text));
-            }
-            for t in &all {
-                *df.entry(t.clone()).or_default() += 1;
-            }
-            raw.push((variants, all));
-        }
-        let n = library.entries.len().max(1) as f32;
-        let idf_of = |df: usize| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-        let idf: HashMap<String, f32> = df.iter().map(|(t, &d)| (t.clone(), idf_of(d))).collect();
-        let unseen_idf = idf_of(1);
-        let entries = library
-            .entries
+        let documents = documents(library);
+        let index = EntryIndex::build(&documents, &analyzer)?;
+        let analyzed: Vec<AnalyzedDocument> = documents
             .iter()
-            .zip(raw)
-            .map(|(e, (variants, all))| IndexedEntry {
-                id: e.id.clone(),
-                topic: e.topic.clone(),
-                answer: e.answer,
-                text: library.render(e),
-                questions: e.questions.clone(),
-                terms: EntryTerms {
-                    variants: variants
-                        .iter()
-                        .map(|v| {
-                            v.iter()
-                                .map(|t| (t.text.clone(), term_weight(t, &idf, unseen_idf, &tuning)))
-                                .collect()
-                        })
-                        .collect(),
-                    all,
-                },
+            .map(|d| AnalyzedDocument::new(d, &analyzer))
+            .collect();
+        let (idf, unseen_idf) = inverse_document_frequency(&analyzed);
+        let terms = analyzed
+            .into_iter()
+            .map(|a| {
+                let weigh = |v: &Vec<Term>| {
+                    v.iter()
+                        .map(|t| (t.text.clone(), term_weight(t, &idf, unseen_idf, &tuning)))
+                        .collect()
+                };
+                EntryTerms::new(a.variants.iter().map(weigh).collect(), a.all)
             })
             .collect();
         let related = related_map(&analyzer);
         Ok(Matcher {
             analyzer,
             index,
-            entries,
+            documents,
+            terms,
             idf,
             unseen_idf,
             related,
@@ -121,35 +109,16 @@ impl Matcher {
 
     /// Suggestions at or above the review threshold, best first, at most `n`.
     pub fn suggest(&self, query: &Query, n: usize) -> Result<Vec<Suggestion>> {
-        Ok(self
-            .rank(query, n)?
-            .into_iter()
-            .filter(|s| s.score >= confidence::REVIEW_THRESHOLD)
-            .collect())
+        Ok(self.rank(query, n)?.suggestions())
     }
 
-    /// The top `n` candidates whatever their score (for `ask` and `eval`
-    /// diagnostics); candidates under the threshold have band `low` and say so.
-    pub fn rank(&self, query: &Query, n: usize) -> Result<Vec<Suggestion>> {
+    /// The top `n` library entries for a question whatever their score, and
+    /// whether to abstain (for `ask --all` and `eval` diagnostics).
+    pub fn rank(&self, query: &Query, n: usize) -> Result<Ranking> {
         let terms = self.query_terms(query.question);
-        let context = query
-            .context
-            .map(|c| self.query_terms(c))
-            .unwrap_or_default();
-        let mut weighted: Vec<(String, f32)> = Vec::new();
-        for t in &terms {
-            weighted.push((t.text.clone(), t.weight));
-            for r in &t.related {
-                weighted.push((r.clone(), t.weight * self.tuning.expansion * 0.6));
-            }
-        }
-        weighted.extend(
-            context
-                .iter()
-                .filter(|c| !terms.iter().any(|t| t.text == c.text))
-                .map(|c| (c.text.clone(), c.weight * self.tuning.context)),
-        );
-        let hits = self.index.search(&weighted, CANDIDATE_DOCS)?;
+        let hits = self
+            .index
+            .search(&self.search_terms(&terms, query.context), CANDIDATE_DOCS)?;
         let mut candidates: Vec<(usize, f32)> = hits.iter().map(|(&e, h)| (e, h.total())).collect();
         candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.truncate(RERANK);
@@ -158,27 +127,73 @@ impl Matcher {
             .map(|c| c.1)
             .unwrap_or(1.0)
             .max(f32::EPSILON);
-        let mut scored: Vec<(usize, rank::Features)> = candidates
+        let mut scored: Vec<(usize, Features)> = candidates
             .iter()
             .map(|&(e, bm25)| {
                 (
                     e,
-                    rank::features(&terms, &self.entries[e].terms, bm25 / top_bm25, &self.tuning),
+                    rank::features(&terms, &self.terms[e], bm25 / top_bm25, &self.tuning),
                 )
             })
             .collect();
-        scored.sort_by(|a, b| b.1.score(&self.tuning).total_cmp(&a.1.score(&self.tuning)).then(a.0.cmp(&b.0)));
-        Ok(self.explain(scored, n))
+        scored.sort_by(|a, b| {
+            b.1.score(&self.tuning)
+                .total_cmp(&a.1.score(&self.tuning))
+                .then(a.0.cmp(&b.0))
+        });
+        let out_of_scope = scored
+            .first()
+            .and_then(|(d, _)| self.documents[*d].out_of_scope.clone());
+        scored.retain(|(d, _)| self.documents[*d].out_of_scope.is_none());
+        let candidates = self.explain(scored, n);
+        let abstain = match (out_of_scope, candidates.first()) {
+            (Some(reason), _) => Some(format!("out of scope: {reason}")),
+            (None, None) => {
+                Some("nothing in the library shares a content word with the question".to_string())
+            }
+            (None, Some(top)) if top.score < confidence::REVIEW_THRESHOLD => Some(format!(
+                "best score {:.2} is below the review threshold {:.2}",
+                top.score,
+                confidence::REVIEW_THRESHOLD
+            )),
+            _ => None,
+        };
+        Ok(Ranking {
+            candidates,
+            abstain,
+        })
     }
 
-    fn explain(&self, scored: Vec<(usize, rank::Features)>, n: usize) -> Vec<Suggestion> {
+    /// Question terms, their related terms at reduced weight, and context
+    /// terms at reduced weight, for the tantivy query.
+    fn search_terms(&self, terms: &[QueryTerm], context: Option<&str>) -> Vec<(String, f32)> {
+        let mut weighted: Vec<(String, f32)> = Vec::new();
+        for t in terms {
+            weighted.push((t.text.clone(), t.weight));
+            weighted.extend(
+                t.related
+                    .iter()
+                    .map(|r| (r.clone(), t.weight * self.tuning.expansion * 0.6)),
+            );
+        }
+        let context = context.map(|c| self.query_terms(c)).unwrap_or_default();
+        weighted.extend(
+            context
+                .iter()
+                .filter(|c| !terms.iter().any(|t| t.text == c.text))
+                .map(|c| (c.text.clone(), c.weight * self.tuning.context)),
+        );
+        weighted
+    }
+
+    fn explain(&self, scored: Vec<(usize, Features)>, n: usize) -> Vec<Suggestion> {
         let scores: Vec<f32> = scored.iter().map(|s| s.1.score(&self.tuning)).collect();
         scored
             .into_iter()
             .take(n)
             .enumerate()
-            .map(|(rank, (e, f))| {
-                let entry = &self.entries[e];
+            .map(|(rank, (d, f))| {
+                let doc = &self.documents[d];
                 let score = scores[rank];
                 let next = scores.get(rank + 1).copied().unwrap_or(0.0);
                 let margin = if score > 0.0 {
@@ -187,27 +202,26 @@ impl Matcher {
                     0.0
                 };
                 // Only the top candidate can be `high`: a better one exists for the rest.
-                let margin_for_band = if rank == 0 { margin } else { 0.0 };
-                let (confidence, band_reason) = confidence::band(score, f.coverage, margin_for_band)
-                    .unwrap_or((
-                        super::Confidence::Low,
-                        format!(
-                            "below the review threshold ({:.2} < {:.2}): not suggested",
-                            score,
-                            confidence::REVIEW_THRESHOLD
-                        ),
-                    ));
+                let (confidence, band_reason) =
+                    confidence::band(score, f.coverage, if rank == 0 { margin } else { 0.0 })
+                        .unwrap_or((
+                            Confidence::Low,
+                            format!(
+                                "below the review threshold ({score:.2} < {:.2}): not suggested",
+                                confidence::REVIEW_THRESHOLD
+                            ),
+                        ));
                 Suggestion {
-                    entry: entry.id.clone(),
-                    topic: entry.topic.clone(),
+                    entry: doc.id.clone(),
+                    topic: doc.topic.clone(),
                     score: round3(score),
                     confidence,
-                    answer: entry.answer,
-                    text: entry.text.clone(),
+                    answer: doc.answer,
+                    text: doc.text.clone(),
                     why: Explanation {
                         matched_terms: f.matched,
                         expanded_terms: f.expanded,
-                        matched_variant: entry.questions[f.best_variant].clone(),
+                        matched_variant: doc.questions[f.best_variant].clone(),
                         coverage: round3(f.coverage),
                         margin: round3(margin),
                         band_reason,
@@ -236,16 +250,65 @@ impl Matcher {
     }
 }
 
-fn term_weight(t: &crate::matcher::Term, idf: &HashMap<String, f32>, unseen: f32, tuning: &Tuning) -> f32 {
-    let mut base = idf.get(&t.text).copied().unwrap_or(unseen);
+/// A document's analyzed variants and the set of every term it uses.
+struct AnalyzedDocument {
+    variants: Vec<Vec<Term>>,
+    /// Terms of variants, keywords and the topic title.
+    all: HashSet<String>,
+}
+
+impl AnalyzedDocument {
+    fn new(d: &Document, analyzer: &Analyzer) -> AnalyzedDocument {
+        let variants: Vec<Vec<Term>> = d
+            .questions
+            .iter()
+            .map(|q| analyzer.analyze_with_bigrams(q))
+            .collect();
+        let mut all: HashSet<String> = variants.iter().flatten().map(|t| t.text.clone()).collect();
+        for phrase in d.keywords.iter().chain([&d.title]) {
+            all.extend(
+                analyzer
+                    .analyze_with_bigrams(phrase)
+                    .into_iter()
+                    .map(|t| t.text),
+            );
+        }
+        AnalyzedDocument { variants, all }
+    }
+}
+
+/// BM25-style IDF of every term over documents, and the IDF of a term seen once.
+fn inverse_document_frequency(docs: &[AnalyzedDocument]) -> (HashMap<String, f32>, f32) {
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for d in docs {
+        for t in &d.all {
+            *df.entry(t).or_default() += 1;
+        }
+    }
+    let n = docs.len().max(1) as f32;
+    let idf_of = |df: usize| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+    (
+        df.into_iter()
+            .map(|(t, d)| (t.to_string(), idf_of(d)))
+            .collect(),
+        idf_of(1),
+    )
+}
+
+/// IDF flattened by `idf_power`, discounted for bigrams, boilerplate and bare numbers.
+fn term_weight(t: &Term, idf: &HashMap<String, f32>, unseen: f32, tuning: &Tuning) -> f32 {
+    let mut weight = idf
+        .get(&t.text)
+        .copied()
+        .unwrap_or(unseen)
+        .powf(tuning.idf_power);
     if is_bigram(&t.text) {
-        base *= tuning.bigram;
+        weight *= tuning.bigram;
     }
-    if t.generic {
-        base * tuning.generic
-    } else {
-        base
+    if t.generic || t.text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        weight *= tuning.generic;
     }
+    weight
 }
 
 /// term -> the other single-term members of its related groups.
@@ -260,12 +323,10 @@ fn related_map(analyzer: &Analyzer) -> HashMap<String, Vec<String>> {
             })
             .collect();
         for a in &terms {
-            for b in &terms {
-                if a != b {
-                    let list = map.entry(a.clone()).or_default();
-                    if !list.contains(b) {
-                        list.push(b.clone());
-                    }
+            for b in terms.iter().filter(|b| *b != a) {
+                let list = map.entry(a.clone()).or_default();
+                if !list.contains(b) {
+                    list.push(b.clone());
                 }
             }
         }

@@ -3,8 +3,8 @@
 //! `answer`), all pre-analyzed by [`Analyzer`] and stored space-separated
 //! with a whitespace tokenizer so tantivy sees exactly our terms.
 
+use super::document::Document;
 use super::Analyzer;
-use crate::library::Library;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
@@ -54,7 +54,7 @@ impl Hit {
 }
 
 impl EntryIndex {
-    pub fn build(library: &Library, analyzer: &Analyzer) -> Result<EntryIndex> {
+    pub fn build(documents: &[Document], analyzer: &Analyzer) -> Result<EntryIndex> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -75,25 +75,21 @@ impl EntryIndex {
         let mut writer = index
             .writer_with_num_threads(1, 50_000_000)
             .context("cannot create the search index")?;
-        for (i, e) in library.entries.iter().enumerate() {
+        for (i, d) in documents.iter().enumerate() {
             let i = i as u64;
-            for (v, q) in e.questions.iter().enumerate() {
+            for (v, q) in d.questions.iter().enumerate() {
                 let mut doc = TantivyDocument::default();
                 doc.add_u64(entry, i);
                 doc.add_u64(variant, v as u64);
                 doc.add_text(question, terms_with_bigrams(analyzer, q));
                 writer.add_document(doc)?;
             }
-            let title = library
-                .topic(&e.topic)
-                .map(|t| t.title.as_str())
-                .unwrap_or_default();
             let mut doc = TantivyDocument::default();
             doc.add_u64(entry, i);
             doc.add_u64(variant, ENTRY_DOC);
-            doc.add_text(keywords, analyzer.terms(&e.keywords.join(" ; ")).join(" "));
-            doc.add_text(topic, analyzer.terms(title).join(" "));
-            doc.add_text(answer, analyzer.terms(&library.render(e)).join(" "));
+            doc.add_text(keywords, analyzer.terms(&d.keywords.join(" ; ")).join(" "));
+            doc.add_text(topic, analyzer.terms(&d.title).join(" "));
+            doc.add_text(answer, analyzer.terms(&d.text).join(" "));
             writer.add_document(doc)?;
         }
         writer.commit().context("cannot build the search index")?;
@@ -159,5 +155,10 @@ impl EntryIndex {
 }
 
 fn terms_with_bigrams(analyzer: &Analyzer, text: &str) -> String {
-    analyzer.analyze_with_bigrams(text).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
+    analyzer
+        .analyze_with_bigrams(text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

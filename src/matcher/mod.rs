@@ -67,9 +67,10 @@ mod vocabulary;
 pub use analyze::{Analyzer, Term};
 pub use vocabulary::Vocabulary;
 mod confidence;
+mod document;
 mod engine;
 mod index;
 mod rank;
 
 pub use confidence::REVIEW_THRESHOLD;
-pub use engine::{Matcher, Query};
+pub use engine::{Matcher, Query, Ranking};

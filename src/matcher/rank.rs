@@ -24,17 +24,35 @@ pub struct Tuning {
     pub expansion: f32,
     /// Weight of section / sheet context terms relative to question terms.
     pub context: f32,
+    /// Term weight is IDF^idf_power: below 1 it flattens IDF so a rare
+    /// incidental word ("12 months") cannot outweigh a common domain word
+    /// ("AI") the buyer also wrote.
+    pub idf_power: f32,
     /// Weight of a bigram term relative to its IDF.
     pub bigram: f32,
     /// Blend of the three features.
     pub w_sim: f32,
     pub w_cov: f32,
     pub w_bm25: f32,
+    pub w_cent: f32,
 }
 
 impl Default for Tuning {
+    /// Chosen by random search over these parameters with `vouch eval` on
+    /// the dev set (README, "Matching accuracy"); feature weights sum to 1
+    /// so scores stay in 0..1.
     fn default() -> Self {
-        Tuning { generic: 0.25, expansion: 0.5, context: 0.3, bigram: 0.5, w_sim: 0.45, w_cov: 0.40, w_bm25: 0.15 }
+        Tuning {
+            generic: 0.5,
+            expansion: 0.4,
+            context: 0.3,
+            idf_power: 0.4,
+            bigram: 0.1,
+            w_sim: 0.335,
+            w_cov: 0.20,
+            w_bm25: 0.08,
+            w_cent: 0.385,
+        }
     }
 }
 
@@ -44,15 +62,19 @@ impl Tuning {
         let mut t = Tuning::default();
         let spec = std::env::var("VOUCH_TUNING").unwrap_or_default();
         for (key, value) in spec.split(',').filter_map(|kv| kv.split_once('=')) {
-            let Ok(v) = value.trim().parse::<f32>() else { continue };
+            let Ok(v) = value.trim().parse::<f32>() else {
+                continue;
+            };
             match key.trim() {
                 "generic" => t.generic = v,
                 "expansion" => t.expansion = v,
                 "context" => t.context = v,
                 "bigram" => t.bigram = v,
+                "idf_power" => t.idf_power = v,
                 "w_sim" => t.w_sim = v,
                 "w_cov" => t.w_cov = v,
                 "w_bm25" => t.w_bm25 = v,
+                "w_cent" => t.w_cent = v,
                 _ => {}
             }
         }
@@ -66,6 +88,32 @@ pub struct EntryTerms {
     pub variants: Vec<HashMap<String, f32>>,
     /// Every term of variants, keywords and topic title.
     pub all: HashSet<String>,
+    /// Unit-length mean of the variants' weighted term vectors: terms that
+    /// recur across an entry's variants define it more than a word used once.
+    pub centroid: HashMap<String, f32>,
+}
+
+impl EntryTerms {
+    pub fn new(variants: Vec<HashMap<String, f32>>, all: HashSet<String>) -> EntryTerms {
+        let mut centroid: HashMap<String, f32> = HashMap::new();
+        for v in &variants {
+            for (term, w) in v {
+                *centroid.entry(term.clone()).or_default() += w;
+            }
+        }
+        let norm = centroid
+            .values()
+            .map(|w| w * w)
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::EPSILON);
+        centroid.values_mut().for_each(|w| *w /= norm);
+        EntryTerms {
+            variants,
+            all,
+            centroid,
+        }
+    }
 }
 
 /// A question term with its weight.
@@ -82,6 +130,7 @@ pub struct QueryTerm {
 #[derive(Clone, Debug, Default)]
 pub struct Features {
     pub similarity: f32,
+    pub centroid: f32,
     pub coverage: f32,
     pub bm25: f32,
     pub best_variant: usize,
@@ -91,13 +140,21 @@ pub struct Features {
 
 impl Features {
     pub fn score(&self, t: &Tuning) -> f32 {
-        t.w_sim * self.similarity + t.w_cov * self.coverage + t.w_bm25 * self.bm25
+        t.w_sim * self.similarity
+            + t.w_cov * self.coverage
+            + t.w_bm25 * self.bm25
+            + t.w_cent * self.centroid
     }
 }
 
 /// Compute the features of `entry` for `query` (context terms excluded from
 /// coverage: they help rank, they are not what the buyer asked).
-pub fn features(query: &[QueryTerm], entry: &EntryTerms, bm25_relative: f32, t: &Tuning) -> Features {
+pub fn features(
+    query: &[QueryTerm],
+    entry: &EntryTerms,
+    bm25_relative: f32,
+    t: &Tuning,
+) -> Features {
     let total: f32 = query
         .iter()
         .map(|t| t.weight)
@@ -115,17 +172,29 @@ pub fn features(query: &[QueryTerm], entry: &EntryTerms, bm25_relative: f32, t: 
             expanded.push(format!("{} -> {r}", term.raw));
         }
     }
-    let (best_variant, similarity) = entry
+    let mut sims: Vec<(usize, f32)> = entry
         .variants
         .iter()
         .enumerate()
         .map(|(i, v)| (i, dice(query, v, t.expansion)))
-        .fold(
-            (0, 0.0f32),
-            |best, cur| if cur.1 > best.1 { cur } else { best },
-        );
+        .collect();
+    sims.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let best_variant = sims.first().map(|s| s.0).unwrap_or(0);
+    let similarity = sims.first().map(|s| s.1).unwrap_or(0.0);
+    let qnorm = query
+        .iter()
+        .map(|t| t.weight * t.weight)
+        .sum::<f32>()
+        .sqrt()
+        .max(f32::EPSILON);
+    let centroid = query
+        .iter()
+        .map(|q| q.weight * entry.centroid.get(&q.text).copied().unwrap_or(0.0))
+        .sum::<f32>()
+        / qnorm;
     Features {
         similarity,
+        centroid,
         coverage: covered / total,
         bm25: bm25_relative,
         best_variant,
