@@ -634,6 +634,19 @@ fn header_footer_and_images_export_without_loss() {
         before.matches("r:embed=").count(),
         after.matches("r:embed=").count()
     );
+    // Answers replace the "[Insert response]" placeholders and take their look.
+    assert_eq!(before.matches("[Insert response]").count(), 3);
+    assert!(!after.contains("[Insert response]"));
+    for i in 1..=3 {
+        let at = after.find(&format!("Answer {i} &amp;")).unwrap();
+        let run = &after[after[..at].rfind("<w:r>").unwrap()..at];
+        assert!(
+            run.contains(r#"w:ascii="Arial""#)
+                && run.contains("1F4E79")
+                && run.contains(r#"<w:sz w:val="18""#),
+            "{run}"
+        );
+    }
     let view = python_docx(&out.path);
     assert_eq!(
         row_of(&view, "incident response plan"),
@@ -833,4 +846,129 @@ fn zip_bomb_is_refused() {
     let (message, hint) = read_error("bomb.docx", &bomb);
     assert!(message.contains("unpacks to more than 64 MiB"), "{message}");
     assert!(hint.contains("zip bomb"), "{hint}");
+}
+
+// ---- LibreOffice ------------------------------------------------------------
+
+/// Every fixture, fully answered, opens in LibreOffice Writer: it converts
+/// to PDF, and its text export shows every text answer.
+#[test]
+fn exports_open_in_libreoffice() {
+    const FIXTURES: [&str; 6] = [
+        "table-header.docx",
+        "table-plain.docx",
+        "paragraphs.docx",
+        "checkboxes.docx",
+        "tracked-changes.docx",
+        "header-footer-images.docx",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    let mut expected = Vec::new();
+    for name in FIXTURES {
+        let q = read(&fixture(name)).unwrap();
+        let writes = answer_everything(&q);
+        let out = dir.path().join(name);
+        let report = write(&fixture(name), &writes, &out).unwrap();
+        assert!(report.notes.is_empty(), "{name}: {:?}", report.notes);
+        let texts: Vec<String> = writes
+            .iter()
+            .filter(|w| w.kind == SlotKind::Text)
+            .map(|w| w.value.clone())
+            .collect();
+        expected.push((name, texts));
+        outputs.push(out);
+    }
+    let soffice = |format: &str, outdir: &Path| {
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("profile").display()
+        );
+        let status = Command::new("soffice")
+            .arg(profile)
+            .args(["--headless", "--convert-to", format, "--outdir"])
+            .arg(outdir)
+            .args(&outputs)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("LibreOffice (soffice) is installed; CI installs libreoffice-writer");
+        assert!(status.success(), "soffice --convert-to {format} failed");
+    };
+    let pdf_dir = dir.path().join("pdf");
+    soffice("pdf", &pdf_dir);
+    let txt_dir = dir.path().join("txt");
+    soffice("txt:Text", &txt_dir);
+    for (name, texts) in expected {
+        let pdf = std::fs::read(pdf_dir.join(name.replace(".docx", ".pdf"))).unwrap_or_default();
+        assert!(
+            pdf.starts_with(b"%PDF") && pdf.len() > 1000,
+            "{name}: no PDF from LibreOffice"
+        );
+        let txt = std::fs::read_to_string(txt_dir.join(name.replace(".docx", ".txt")))
+            .unwrap_or_default();
+        assert!(!texts.is_empty(), "{name}");
+        for text in texts {
+            assert!(
+                txt.contains(&text),
+                "{name}: LibreOffice does not show {text:?}:\n{txt}"
+            );
+        }
+    }
+}
+
+/// Hand-written XML in shapes docx-rs never produces: self-closing answer
+/// paragraphs and content, a cell with no paragraph, a foreign prefix.
+#[test]
+fn degenerate_answer_areas_are_filled_validly() {
+    let xml = concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:body>"#,
+        r#"<x:p><x:r><x:rPr><x:i/></x:rPr><x:t>1. Do you rotate keys?</x:t></x:r></x:p><x:p/>"#,
+        r#"<x:tbl><x:tr><x:tc><x:p><x:r><x:t>Is MFA enforced for administrators?</x:t></x:r></x:p></x:tc>"#,
+        r#"<x:tc><x:tcPr><x:tcW x:w="100" x:type="dxa"/></x:tcPr></x:tc></x:tr></x:tbl>"#,
+        r#"<x:p><x:r><x:t xml:space="preserve">2. Do you log access? </x:t></x:r>"#,
+        r#"<x:sdt><x:sdtPr><x:showingPlcHdr/></x:sdtPr><x:sdtContent/></x:sdt></x:p>"#,
+        r#"</x:body></x:document>"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("odd.docx");
+    std::fs::write(&src, zip_with(&[("word/document.xml", xml.as_bytes())])).unwrap();
+    let q = read(&src).unwrap();
+    assert_eq!(
+        questions(&q),
+        [
+            "Do you rotate keys?",
+            "Is MFA enforced for administrators?",
+            "Do you log access?"
+        ]
+    );
+    assert_eq!(targets(&q.items[0]), [(SlotKind::Text, "p2")]);
+    assert_eq!(targets(&q.items[1]), [(SlotKind::Text, "t1/r1/c2")]);
+    assert_eq!(targets(&q.items[2]), [(SlotKind::Text, "sdt:1")]);
+
+    let writes: Vec<SlotWrite> = q
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| one_write(&item.slots[0].target, SlotKind::Text, &format!("Yes <{i}>")))
+        .collect();
+    let out = dir.path().join("odd.completed.docx");
+    let report = write(&src, &writes, &out).unwrap();
+    assert_eq!(report.written, [("document".to_string(), 3)]);
+    let patched = document_xml(&out);
+    // The empty paragraph has no formatting of its own: its style applies
+    // (the question's italics are not copied into the answer).
+    assert!(
+        patched.contains(r#"<x:p><x:r><x:t xml:space="preserve">Yes &lt;0&gt;</x:t></x:r></x:p>"#),
+        "{patched}"
+    );
+    assert!(patched.contains(r#"<x:tcPr><x:tcW x:w="100" x:type="dxa"/></x:tcPr><x:p><x:r><x:t xml:space="preserve">Yes &lt;1&gt;</x:t></x:r></x:p></x:tc>"#), "{patched}");
+    assert!(!patched.contains("showingPlcHdr"));
+    let again = read(&out).unwrap();
+    let existing: Vec<_> = again
+        .items
+        .iter()
+        .map(|i| i.slots[0].existing.as_deref().unwrap())
+        .collect();
+    assert_eq!(existing, ["Yes <0>", "Yes <1>", "Yes <2>"]);
 }

@@ -715,7 +715,9 @@ fn checkbox_group(tree: &Tree, ix: &DocIndex, segs: &[Seg]) -> Option<Group> {
             let chunk = content::normalize(&text_between(start, i));
             let label = words::trailing_choice(&chunk)?;
             if k == 0 {
-                question = chunk[..chunk.len() - label.len()].trim().to_string();
+                // `label` is a slice of `chunk`: cut at its start.
+                let at = (label.as_ptr() as usize).saturating_sub(chunk.as_ptr() as usize);
+                question = chunk.get(..at).unwrap_or("").trim().to_string();
             }
             labels.push(label.to_string());
         }

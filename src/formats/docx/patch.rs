@@ -129,17 +129,21 @@ impl Patcher<'_> {
         }
     }
 
-    /// A copy of `rpr` without placeholder styling, revision marks and
-    /// (for answers after a label) bold.
+    /// A copy of `rpr` without placeholder styling (Word's PlaceholderText
+    /// style and the grey that comes with it), revision marks and (for
+    /// answers after a label) bold.
     fn clean_rpr(&self, rpr: NodeId, drop_bold: bool) -> String {
         let tree = self.tree;
+        let is_placeholder_style = |c: NodeId| {
+            tree.node(c).local == "rStyle" && tree.attr(c, "val") == Some("PlaceholderText")
+        };
+        let placeholder_run = tree.elems(rpr).any(is_placeholder_style);
         let mut kept = String::new();
         for c in tree.elems(rpr) {
             let node = tree.node(c);
             let revision =
                 ["ins", "del", "moveFrom", "moveTo", "rPrChange"].contains(&node.local.as_str());
-            let placeholder =
-                node.local == "rStyle" && tree.attr(c, "val") == Some("PlaceholderText");
+            let placeholder = is_placeholder_style(c) || (placeholder_run && node.local == "color");
             let bold = drop_bold && (node.local == "b" || node.local == "bCs");
             if !(revision || placeholder || bold) {
                 kept.push_str(self.slice(c));

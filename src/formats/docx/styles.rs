@@ -180,7 +180,7 @@ impl Numbering {
         counters[level] = if counters[level] == 0 {
             start(level)
         } else {
-            counters[level] + 1
+            counters[level].saturating_add(1)
         };
         for deeper in counters.iter_mut().skip(level + 1) {
             *deeper = 0;
@@ -210,7 +210,11 @@ impl Numbering {
 }
 
 fn format_number(n: u32, format: &str) -> String {
+    // Letters and roman numerals grow with the value; absurd start values
+    // from a hostile numbering.xml fall back to digits.
+    let small = n <= 3999;
     match format {
+        _ if !small => n.to_string(),
         "lowerLetter" => letters(n).to_lowercase(),
         "upperLetter" => letters(n),
         "lowerRoman" => roman(n).to_lowercase(),
