@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use vouch::cmd::{Cli, Command};
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let globals = cli.globals();
     let result = match cli.command {
@@ -34,4 +35,15 @@ fn one_line(err: &anyhow::Error) -> String {
         .map(|e| e.to_string().replace('\n', " "))
         .collect::<Vec<_>>()
         .join(": ")
+}
+
+/// Rust ignores SIGPIPE, so `vouch ask ... | head` would panic on a closed
+/// pipe; restore the default so the process just ends, like other CLI tools.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL
+    // is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -1,7 +1,7 @@
 //! `vouch library check` and `vouch library coverage [--format text|json]`.
 
 use super::{Globals, OutputFormat};
-use crate::library::{lint, load, Coverage, Date, Problem, Severity};
+use crate::library::{lint, load, Coverage, Date, Severity};
 use anyhow::Result;
 
 #[derive(Debug, clap::Args)]
@@ -49,16 +49,8 @@ fn check(globals: &Globals) -> Result<()> {
         library.topics.len(),
     );
     if errors > 0 {
-        let first: Vec<&Problem> = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .take(1)
-            .collect();
         return Err(crate::error::hint(
-            format!(
-                "the library has {errors} error(s); first: {}",
-                first[0].headline()
-            ),
+            format!("the library has {errors} error(s)"),
             "fix the errors listed above; each names the file, line and entry",
         ));
     }

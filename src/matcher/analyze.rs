@@ -77,11 +77,7 @@ impl Analyzer {
         let mut i = 0;
         while i < words.len() {
             if let Some((len, canonical)) = self.phrases.longest(&words[i..]) {
-                let raw = words[i..i + len]
-                    .iter()
-                    .map(|w| w.raw.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let raw = phrase_text(&words[i..i + len]);
                 out.push(Term {
                     text: canonical.to_string(),
                     raw,
@@ -148,8 +144,9 @@ impl Analyzer {
                     continue;
                 }
             }
-            gap.clear();
-            words.push(self.word(segment));
+            let mut word = self.word(segment);
+            word.gap = std::mem::take(&mut gap);
+            words.push(word);
         }
         words
     }
@@ -166,6 +163,7 @@ impl Analyzer {
         };
         Word {
             raw: raw.to_string(),
+            gap: String::new(),
             lower,
             stem,
         }
@@ -210,10 +208,24 @@ impl Phrases {
     }
 }
 
+/// The words as they were written, with the separators between them.
+fn phrase_text(words: &[Word]) -> String {
+    let mut out = String::new();
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            out.push_str(&w.gap);
+        }
+        out.push_str(&w.raw);
+    }
+    out
+}
+
 /// A word of the input before phrase rewriting.
 #[derive(Clone, Debug)]
 pub struct Word {
     pub raw: String,
+    /// The separator text before this word (" ", "-", ", ").
+    pub gap: String,
     pub lower: String,
     pub stem: String,
 }
