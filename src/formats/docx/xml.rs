@@ -236,8 +236,7 @@ impl Parser {
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| anyhow::anyhow!("malformed attribute: {err}"))?;
             let key = attr.key.as_ref().to_string();
-            let raw = &attr.value;
-            let value = quick_xml::escape::unescape(&raw)
+            let value = quick_xml::escape::unescape(&attr.value)
                 .map_err(|err| anyhow::anyhow!("bad attribute value in <{qname}>: {err}"))?
                 .into_owned();
             if key == "xmlns" {
