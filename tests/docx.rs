@@ -384,10 +384,11 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
             "Are backups tested at least annually?",
             "How quickly are critical vulnerabilities patched?",
             "Is there a tested disaster recovery plan?",
+            "Do you use a SIEM?",
         ]
     );
     let ids: Vec<_> = q.items.iter().map(|i| i.id.as_deref().unwrap()).collect();
-    assert_eq!(ids, ["1", "2", "3", "4", "a", "b", "c"]);
+    assert_eq!(ids, ["1", "2", "3", "4", "a", "b", "c", "d"]);
     let sections: Vec<_> = q
         .items
         .iter()
@@ -399,6 +400,7 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
             "Governance",
             "Governance",
             "Governance",
+            "Operations",
             "Operations",
             "Operations",
             "Operations",
@@ -416,6 +418,7 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
             (SlotKind::Text, "p13"),      // "Answer: ____"
             (SlotKind::Text, "sdt:2"),    // inline content control
             (SlotKind::Choice, "sdt:3"),  // dropdown
+            (SlotKind::Text, "p17"),      // "...? Answer: ____" on the question's line
         ]
     );
     assert_eq!(q.items[6].slots[0].allowed, ["Yes", "No", "N/A"]);
@@ -451,6 +454,13 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
         paragraph_after(&view, "backups tested"),
         "Answer: Answer 5 & <ok>"
     );
+    let paras = view["paragraphs"].as_array().unwrap();
+    assert!(
+        paras
+            .iter()
+            .any(|p| p == "d) Do you use a SIEM? Answer: Answer 8 & <ok>"),
+        "{paras:?}"
+    );
     assert_eq!(row_of(&view, "Answer 4"), ["Answer 4 & <ok>"]);
     // The label stays bold; the answer after it is not.
     let label_at = xml.find("Response:").unwrap();
@@ -472,6 +482,7 @@ fn yes_no_checkboxes_legacy_and_content_controls() {
             "Do you process personal data on behalf of customers?",
             "Is a data protection officer appointed?",
             "Do you sell personal data to third parties?",
+            "Is there a public bug bounty programme?",
         ]
     );
     assert_eq!(
@@ -498,6 +509,12 @@ fn yes_no_checkboxes_legacy_and_content_controls() {
             (SlotKind::Text, "t2/r2/c3")
         ]
     );
+    // "...? Answer: [ ] Yes [ ] No" on one line: the boxes, not the label, answer it.
+    assert_eq!(
+        targets(&q.items[5]),
+        [(SlotKind::Choice, "chk:13=Yes;14=No")]
+    );
+    assert_eq!(q.items[5].id.as_deref(), Some("3"));
     for item in &q.items {
         assert_eq!(item.slots[0].allowed[..2], ["Yes", "No"]);
     }
@@ -515,10 +532,10 @@ fn yes_no_checkboxes_legacy_and_content_controls() {
         .iter()
         .map(|i| i.slots[0].existing.as_deref().unwrap())
         .collect();
-    assert_eq!(chosen, ["Yes", "Yes", "Yes", "N/A", "Yes"]);
+    assert_eq!(chosen, ["Yes", "Yes", "Yes", "N/A", "Yes", "Yes"]);
     let xml = document_xml(&out.path);
-    // Legacy boxes 1 and 3 ticked with w:checked; w14 boxes show the checked glyph.
-    assert_eq!(xml.matches("<w:checked/>").count(), 2);
+    // Legacy boxes 1, 3 and 13 ticked with w:checked; w14 boxes show the checked glyph.
+    assert_eq!(xml.matches("<w:checked/>").count(), 3);
     assert_eq!(xml.matches(r#"<w14:checked w14:val="1"/>"#).count(), 3);
     assert_eq!(
         xml.matches('\u{2612}').count(),

@@ -185,11 +185,21 @@ impl Detector<'_> {
     /// after it), record the item and return how many following blocks it
     /// used.
     fn paragraph_question(&mut self, para: &Para, rest: &[Block]) -> Option<usize> {
-        let lead = lead_text(&para.segs);
+        let mut lead = lead_text(&para.segs);
+        // "Do you ...? Answer: ____": the answer goes after the label.
+        let mut inline = None;
+        if let Some((start, end)) = words::find_answer_label(&lead).filter(|l| l.0 > 0) {
+            let header = lead[start..end]
+                .trim_end_matches([':', '：'])
+                .trim()
+                .to_string();
+            inline = Some((header, lead[end..].trim().to_string()));
+            lead.truncate(start);
+        }
         let boxes = checkbox_group(self.tree, self.ix, &para.segs);
         let question_text = match &boxes {
-            Some(g) => g.question.clone(),
-            None => lead.clone(),
+            Some(g) if inline.is_none() => g.question.clone(),
+            _ => lead.clone(),
         };
         let (number, text) = words::split_number(&question_text);
         let text = text.to_string();
@@ -204,6 +214,13 @@ impl Detector<'_> {
             slots.push(g.slot(None));
         }
         let mut has_text = false;
+        if let Some((header, after)) =
+            inline.filter(|_| para.fields().is_empty() && !para.has_boxes())
+        {
+            let loc = Locator::Para(para.no);
+            slots.push(text_slot(loc, SlotKind::Text, Some(header), &after));
+            has_text = true;
+        }
         for n in para.fields() {
             if let Some(slot) = self.field_slot(n, SlotKind::Text, None) {
                 has_text |= slot.kind == SlotKind::Text;

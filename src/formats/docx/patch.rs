@@ -280,8 +280,7 @@ impl Patcher<'_> {
             .map(|&c| raw_text(&segments(tree, self.ix, c)))
             .collect();
         let whole: String = raw.concat();
-        let lead = whole.len() - whole.trim_start().len();
-        let label_end = words::answer_label(whole.trim_start()).map(|l| lead + l);
+        let label_end = words::find_answer_label(&whole).map(|(_, end)| end);
         let start = tree
             .child_w(p, "pPr")
             .map(|pr| tree.node(pr).end)

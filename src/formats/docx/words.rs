@@ -42,6 +42,28 @@ pub fn number_token(token: &str) -> Option<String> {
     ok.then(|| core.to_string())
 }
 
+/// An answer label in `text`: at its start, or right after the question
+/// ("Do you ...? Answer: ____"). Returns the label's (start, end) bytes.
+pub fn find_answer_label(text: &str) -> Option<(usize, usize)> {
+    let lead = text.len() - text.trim_start().len();
+    if let Some(len) = answer_label(&text[lead..]) {
+        return Some((lead, lead + len));
+    }
+    let mut search = 0;
+    while let Some(q) = text[search..].find('?') {
+        let after = search + q + 1;
+        let rest = &text[after..];
+        let start = after + (rest.len() - rest.trim_start().len());
+        if start > after {
+            if let Some(len) = answer_label(&text[start..]) {
+                return Some((start, start + len));
+            }
+        }
+        search = after;
+    }
+    None
+}
+
 /// If `text` starts with an answer label ("Response:", "Vendor answer :"),
 /// the byte length of the label including its colon.
 pub fn answer_label(text: &str) -> Option<usize> {
@@ -341,6 +363,14 @@ mod tests {
         );
         assert_eq!(split_number("I use it?"), (None, "I use it?"));
         assert_eq!(split_number("Do you?"), (None, "Do you?"));
+    }
+
+    #[test]
+    fn inline_answer_labels() {
+        assert_eq!(find_answer_label("Do you? Answer: ___"), Some((8, 15)));
+        assert_eq!(find_answer_label("  Response: x"), Some((2, 11)));
+        assert_eq!(find_answer_label("We do. Response: x"), None);
+        assert_eq!(find_answer_label("Why? Because"), None);
     }
 
     #[test]
