@@ -81,7 +81,7 @@ impl Analyzer {
                 out.push(Term {
                     text: canonical.to_string(),
                     raw,
-                    generic: false,
+                    generic: self.generic.contains(canonical),
                 });
                 i += len;
                 continue;
