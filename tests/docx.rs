@@ -385,10 +385,12 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
             "How quickly are critical vulnerabilities patched?",
             "Is there a tested disaster recovery plan?",
             "Do you use a SIEM?",
+            "Are backups encrypted?",
         ]
     );
+    // The numbered step under "Instructions for submission" is not a question.
     let ids: Vec<_> = q.items.iter().map(|i| i.id.as_deref().unwrap()).collect();
-    assert_eq!(ids, ["1", "2", "3", "4", "a", "b", "c", "d"]);
+    assert_eq!(ids, ["1", "2", "3", "4", "a", "b", "c", "d", "e"]);
     let sections: Vec<_> = q
         .items
         .iter()
@@ -400,6 +402,7 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
             "Governance",
             "Governance",
             "Governance",
+            "Operations",
             "Operations",
             "Operations",
             "Operations",
@@ -419,6 +422,7 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
             (SlotKind::Text, "sdt:2"),    // inline content control
             (SlotKind::Choice, "sdt:3"),  // dropdown
             (SlotKind::Text, "p17"),      // "...? Answer: ____" on the question's line
+            (SlotKind::Text, "p20"),      // after the guidance line "If yes, ..."
         ]
     );
     assert_eq!(q.items[6].slots[0].allowed, ["Yes", "No", "N/A"]);
@@ -460,6 +464,10 @@ fn numbered_paragraphs_with_every_kind_of_answer_area() {
             .iter()
             .any(|p| p == "d) Do you use a SIEM? Answer: Answer 8 & <ok>"),
         "{paras:?}"
+    );
+    assert_eq!(
+        paragraph_after(&view, "state the algorithm"),
+        "Answer 9 & <ok>"
     );
     assert_eq!(row_of(&view, "Answer 4"), ["Answer 4 & <ok>"]);
     // The label stays bold; the answer after it is not.

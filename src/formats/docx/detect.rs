@@ -209,6 +209,11 @@ impl Detector<'_> {
         if !(para.listed || number.is_some() || words::looks_like_question(&text)) {
             return None;
         }
+        // Numbered steps under "Instructions" are not questions.
+        let preamble = self.section.as_deref().is_some_and(words::is_preamble);
+        if preamble && !text.ends_with('?') {
+            return None;
+        }
         let mut slots = Vec::new();
         if let Some(g) = boxes {
             slots.push(g.slot(None));
@@ -229,18 +234,23 @@ impl Detector<'_> {
         }
         let mut used = 0;
         if !has_text {
+            // Guidance lines ("If yes, attach ...") between a question and
+            // its answer area are skipped, two at most.
+            let mut guidance = 0;
             for block in rest {
                 match self.answer_area(*block, slots.iter().any(|s| s.kind == SlotKind::Choice)) {
                     Area::Choice(slot) => {
                         slots.push(slot);
-                        used += 1;
+                        used += guidance + 1;
+                        guidance = 0;
                     }
                     Area::Text(found) => {
                         slots.extend(found);
-                        used += 1;
+                        used += guidance + 1;
                         break;
                     }
-                    Area::None => break,
+                    Area::Guidance if guidance < 2 => guidance += 1,
+                    Area::Guidance | Area::None => break,
                 }
             }
         }
@@ -307,6 +317,9 @@ impl Detector<'_> {
                         Some(header),
                         after,
                     )]);
+                }
+                if !is_placeholder(&para.text) && is_guidance(&para) {
+                    return Area::Guidance;
                 }
                 if is_placeholder(&para.text) || is_typed_answer(&para) {
                     let loc = Locator::Para(para.no);
@@ -637,9 +650,22 @@ fn is_typed_answer(para: &Para) -> bool {
         && !text.ends_with(':')
 }
 
+/// A note between a question and its answer area: a conditional or a
+/// request ("If yes, attach ...", "Please describe ..."), or a prompt
+/// ending in a colon.
+fn is_guidance(para: &Para) -> bool {
+    !para.heading
+        && !para.listed
+        && !para.has_boxes()
+        && para.fields().is_empty()
+        && words::split_number(&para.text).0.is_none()
+        && words::is_guidance(&para.text)
+}
+
 enum Area {
     Choice(AnswerSlot),
     Text(Vec<AnswerSlot>),
+    Guidance,
     None,
 }
 

@@ -130,6 +130,58 @@ pub fn looks_like_question(text: &str) -> bool {
     REQUESTS.contains(&first.as_str())
 }
 
+/// Text that guides the answer rather than being one: conditionals,
+/// requests, notes, examples, or a short prompt ending in a colon.
+pub fn is_guidance(text: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "if ",
+        "if,",
+        "please",
+        "note",
+        "n.b",
+        "e.g",
+        "i.e",
+        "(",
+        "[",
+        "*",
+        "include",
+        "where ",
+        "for example",
+        "for instance",
+        "guidance",
+        "hint",
+        "attach",
+        "provide",
+        "describe",
+        "explain",
+        "list ",
+        "specify",
+        "indicate",
+        "state ",
+        "outline",
+        "detail",
+    ];
+    let lower = text.trim().to_lowercase();
+    OPENERS.iter().any(|o| lower.starts_with(o))
+        || (lower.ends_with(':') && lower.chars().count() <= 80)
+}
+
+/// A section whose numbered paragraphs are steps, not questions.
+pub fn is_preamble(section: &str) -> bool {
+    let lower = section.to_lowercase();
+    [
+        "instruction",
+        "introduction",
+        "how to complete",
+        "guidance",
+        "definitions",
+        "glossary",
+        "overview",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 /// The choice word a checkbox label starts with, in the document's
 /// spelling ("Yes", "No", "N/A", "Partial"), else the label itself.
 pub fn choice_label(label: &str) -> String {
@@ -390,6 +442,16 @@ mod tests {
         assert_eq!(header_role("Yes/No"), Some(HeaderRole::Choice));
         assert_eq!(header_role("Assessor Notes"), Some(HeaderRole::Never));
         assert_eq!(header_role("N/A"), Some(HeaderRole::Option("N/A".into())));
+    }
+
+    #[test]
+    fn guidance_and_preambles() {
+        assert!(is_guidance("If yes, attach a copy."));
+        assert!(is_guidance("Please describe the process."));
+        assert!(is_guidance("Details:"));
+        assert!(!is_guidance("We rotate keys every 90 days."));
+        assert!(is_preamble("Instructions for vendors"));
+        assert!(!is_preamble("Access Control"));
     }
 
     #[test]
