@@ -952,7 +952,7 @@ fn degenerate_answer_areas_are_filled_validly() {
         r#"<x:tbl><x:tr><x:tc><x:p><x:r><x:t>Is MFA enforced for administrators?</x:t></x:r></x:p></x:tc>"#,
         r#"<x:tc><x:tcPr><x:tcW x:w="100" x:type="dxa"/></x:tcPr></x:tc></x:tr></x:tbl>"#,
         r#"<x:p><x:r><x:t xml:space="preserve">2. Do you log access? </x:t></x:r>"#,
-        r#"<x:sdt><x:sdtPr><x:showingPlcHdr/></x:sdtPr><x:sdtContent/></x:sdt></x:p>"#,
+        r#"<x:sdt><x:sdtPr><x:showingPlcHdr/><x:dataBinding x:xpath="/r/a" x:storeItemID="{1}"/></x:sdtPr><x:sdtContent/></x:sdt></x:p>"#,
         r#"</x:body></x:document>"#
     );
     let dir = tempfile::tempdir().unwrap();
@@ -989,6 +989,10 @@ fn degenerate_answer_areas_are_filled_validly() {
     );
     assert!(patched.contains(r#"<x:tcPr><x:tcW x:w="100" x:type="dxa"/></x:tcPr><x:p><x:r><x:t xml:space="preserve">Yes &lt;1&gt;</x:t></x:r></x:p></x:tc>"#), "{patched}");
     assert!(!patched.contains("showingPlcHdr"));
+    assert!(
+        !patched.contains("dataBinding"),
+        "a bound control would show the bound value"
+    );
     let again = read(&out).unwrap();
     let existing: Vec<_> = again
         .items
@@ -996,4 +1000,66 @@ fn degenerate_answer_areas_are_filled_validly() {
         .map(|i| i.slots[0].existing.as_deref().unwrap())
         .collect();
     assert_eq!(existing, ["Yes <0>", "Yes <1>", "Yes <2>"]);
+}
+
+/// One answer box merged down (vMerge) over two questions: both questions
+/// get it as their slot, and both answers land in it.
+#[test]
+fn questions_sharing_a_merged_answer_cell() {
+    let cell = |text: &str, merge: &str| {
+        format!(r#"<w:tc><w:tcPr>{merge}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"#)
+    };
+    let restart = r#"<w:vMerge w:val="restart"/>"#;
+    let rows = [
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            cell("Question", ""),
+            cell("Response", "")
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            cell("Are logs centralised?", ""),
+            cell("", restart)
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            cell("Are logs reviewed daily?", ""),
+            cell("", "<w:vMerge/>")
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            cell("Are alerts triaged?", ""),
+            cell("", "")
+        ),
+    ];
+    let xml = format!(
+        r#"<?xml version="1.0"?><w:document {W}><w:body><w:tbl>{}</w:tbl></w:body></w:document>"#,
+        rows.concat()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("merged.docx");
+    std::fs::write(&src, zip_with(&[("word/document.xml", xml.as_bytes())])).unwrap();
+    let q = read(&src).unwrap();
+    let slots: Vec<_> = q.items.iter().map(|i| targets(i)[0].1).collect();
+    assert_eq!(slots, ["t1/r2/c2", "t1/r2/c2", "t1/r4/c2"]);
+    assert!(
+        q.warnings
+            .iter()
+            .any(|w| w.contains("t1/r3/c2") && w.contains("row 2")),
+        "{:?}",
+        q.warnings
+    );
+    let writes = answer_everything(&q);
+    let out = dir.path().join("merged.completed.docx");
+    let report = write(&src, &writes, &out).unwrap();
+    assert_eq!(report.written, [("document".to_string(), 2)]);
+    let again = read(&out).unwrap();
+    assert_eq!(
+        again.items[0].slots[0].existing.as_deref(),
+        Some("Answer 1 & <ok> Answer 2 & <ok>")
+    );
+    assert_eq!(
+        again.items[2].slots[0].existing.as_deref(),
+        Some("Answer 3 & <ok>")
+    );
 }

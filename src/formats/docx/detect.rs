@@ -464,16 +464,30 @@ impl Detector<'_> {
 
     fn table_rows(&mut self, table: usize, grid: &Grid, layout: &Layout) {
         let mut section_col_text: Option<String> = None;
+        // Answer cells merged down over several questions: column -> the
+        // row and cell where the merge starts.
+        let mut merged: HashMap<usize, (usize, &Cell)> = HashMap::new();
         for (r, row) in grid.rows.iter().enumerate() {
             if layout.header_row.is_some_and(|h| r <= h) || layout.repeats_header(row) {
                 continue;
+            }
+            for answer in &layout.answers {
+                match row.cell(answer.col) {
+                    Some(c) if c.vmerge == VMerge::Restart => {
+                        merged.insert(answer.col, (r + 1, c));
+                    }
+                    Some(c) if c.vmerge == VMerge::Continue => {}
+                    _ => {
+                        merged.remove(&answer.col);
+                    }
+                }
             }
             if let Some(sc) = layout.section.and_then(|c| row.cell(c)) {
                 if sc.vmerge != VMerge::Continue && !sc.text.is_empty() {
                     section_col_text = Some(sc.text.clone());
                 }
             }
-            self.table_row(table, r + 1, row, layout, section_col_text.clone());
+            self.table_row(table, r + 1, row, layout, section_col_text.clone(), &merged);
             for nested in &row.nested {
                 self.table(*nested);
             }
@@ -487,6 +501,7 @@ impl Detector<'_> {
         row: &Row,
         layout: &Layout,
         group: Option<String>,
+        merged: &HashMap<usize, (usize, &Cell)>,
     ) {
         let Some(q) = row.cell(layout.question) else {
             return;
@@ -536,10 +551,19 @@ impl Detector<'_> {
                 continue;
             }
             if cell.vmerge == VMerge::Continue {
-                self.warn(
-                    &format!("{at}/c{}", answer.col + 1),
-                    "answer cell is merged with the row above; not a slot",
-                );
+                // One answer box for several questions: they share it.
+                let shared = merged.get(&answer.col).and_then(|&(start, c)| {
+                    Some((start, self.cell_slot(table, start, c, answer)?))
+                });
+                let what = match shared {
+                    Some((start, mut slot)) => {
+                        slot.existing = None;
+                        slots.push(slot);
+                        format!("answer cell is merged with row {start}; the questions share it")
+                    }
+                    None => "answer cell is merged with the row above; not a slot".to_string(),
+                };
+                self.warn(&format!("{at}/c{}", answer.col + 1), &what);
                 continue;
             }
             if let Some(slot) = self.cell_slot(table, r, cell, answer) {

@@ -360,19 +360,24 @@ impl Patcher<'_> {
         (keep, rpr, kept)
     }
 
-    /// Fill a content control in place: drop its placeholder flag and put
-    /// the answer in its content (as paragraphs or as a run, by level).
+    /// Fill a content control in place: drop its placeholder flag (and data
+    /// binding) and put the answer in its content (as paragraphs or as a
+    /// run, by level).
     fn fill_sdt(&self, sdt: NodeId, value: &str) -> Result<Vec<Edit>, String> {
         let tree = self.tree;
         let mut edits = Vec::new();
         let pr = tree.child_w(sdt, "sdtPr");
-        if let Some(flag) = pr.and_then(|pr| tree.child_w(pr, "showingPlcHdr")) {
-            let n = tree.node(flag);
-            edits.push(Edit {
-                start: n.start,
-                end: n.end,
-                text: String::new(),
-            });
+        // Drop the placeholder flag; and the data binding, or Word would
+        // show the bound custom-XML value instead of the answer.
+        for flag in ["showingPlcHdr", "dataBinding"] {
+            if let Some(flag) = pr.and_then(|pr| tree.child_w(pr, flag)) {
+                let n = tree.node(flag);
+                edits.push(Edit {
+                    start: n.start,
+                    end: n.end,
+                    text: String::new(),
+                });
+            }
         }
         let content = tree
             .child_w(sdt, "sdtContent")
