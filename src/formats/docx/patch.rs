@@ -195,15 +195,22 @@ impl Patcher<'_> {
         markers: &str,
     ) -> String {
         let p = self.w(like, "p");
-        let ppr = template
-            .and_then(|t| self.tree.child_w(t, "pPr"))
+        let template_ppr = template.and_then(|t| self.tree.child_w(t, "pPr"));
+        let first_ppr = template_ppr
             .map(|pr| self.slice(pr).to_string())
+            .unwrap_or_default();
+        let more_ppr = template_ppr
+            .map(|pr| self.ppr_without_revisions(pr))
             .unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         let lines = if lines.is_empty() { vec![""] } else { lines };
         let mut out = String::new();
         for (k, line) in lines.iter().enumerate() {
-            let keep = if k == 0 { markers } else { "" };
+            let (keep, ppr) = if k == 0 {
+                (markers, &first_ppr)
+            } else {
+                ("", &more_ppr)
+            };
             let run = if line.is_empty() {
                 String::new()
             } else {
@@ -212,6 +219,22 @@ impl Patcher<'_> {
             out.push_str(&format!("<{p}>{ppr}{keep}{run}</{p}>"));
         }
         out
+    }
+
+    /// A copy of paragraph properties for the added lines of an answer,
+    /// without revision marks (they carry ids that must stay unique).
+    fn ppr_without_revisions(&self, ppr: NodeId) -> String {
+        let tree = self.tree;
+        let mut kept = String::new();
+        for c in tree.elems(ppr) {
+            match tree.node(c).local.as_str() {
+                "pPrChange" => {}
+                "rPr" => kept.push_str(&self.clean_rpr(c, false)),
+                _ => kept.push_str(self.slice(c)),
+            }
+        }
+        let name = &tree.node(ppr).qname;
+        format!("<{name}>{kept}</{name}>")
     }
 
     /// Zero-width markers (bookmarks, comment ranges) and tracked deletions
