@@ -364,7 +364,6 @@ const STOP_WORDS: &[&str] = &[
     "n/a",
     "s",
     "'s",
-    "own",
 ];
 
 /// Questionnaire boilerplate: words that appear in questions on every topic.
