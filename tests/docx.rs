@@ -1063,3 +1063,30 @@ fn questions_sharing_a_merged_answer_cell() {
         Some("Answer 3 & <ok>")
     );
 }
+
+/// A questionnaire that styles each question as a heading: found on the
+/// second pass, which reads headings ending in "?" as questions.
+#[test]
+fn questions_styled_as_headings() {
+    let heading = |text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:outlineLvl w:val="2"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        )
+    };
+    let xml = format!(
+        r#"<?xml version="1.0"?><w:document {W}><w:body>{}{}<w:p/>{}<w:p/></w:body></w:document>"#,
+        heading("Encryption"),
+        heading("Is data encrypted at rest?"),
+        heading("Are keys rotated yearly?"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("headings.docx");
+    std::fs::write(&src, zip_with(&[("word/document.xml", xml.as_bytes())])).unwrap();
+    let q = read(&src).unwrap();
+    assert_eq!(
+        questions(&q),
+        ["Is data encrypted at rest?", "Are keys rotated yearly?"]
+    );
+    assert_eq!(q.items[1].section.as_deref(), Some("Encryption"));
+    assert_eq!(targets(&q.items[1]), [(SlotKind::Text, "p5")]);
+}

@@ -31,12 +31,28 @@ pub struct Found {
     pub warnings: Vec<String>,
 }
 
-pub fn detect(tree: &Tree, ix: &DocIndex, styles: &Styles, numbering: Numbering) -> Found {
+pub fn detect(tree: &Tree, ix: &DocIndex, styles: &Styles, numbering: &Numbering) -> Found {
+    let found = pass(tree, ix, styles, numbering, false);
+    if !found.items.is_empty() {
+        return found;
+    }
+    // Some questionnaires style each question as a heading.
+    pass(tree, ix, styles, numbering, true)
+}
+
+fn pass(
+    tree: &Tree,
+    ix: &DocIndex,
+    styles: &Styles,
+    numbering: &Numbering,
+    heading_questions: bool,
+) -> Found {
     let mut d = Detector {
         tree,
         ix,
         styles,
-        numbering,
+        numbering: numbering.clone(),
+        heading_questions,
         paras: HashMap::new(),
         section: None,
         found: Found::default(),
@@ -115,6 +131,8 @@ struct Detector<'a> {
     ix: &'a DocIndex,
     styles: &'a Styles,
     numbering: Numbering,
+    /// Second pass: headings that end in "?" are questions.
+    heading_questions: bool,
     paras: HashMap<NodeId, Para>,
     section: Option<String>,
     found: Found,
@@ -132,7 +150,7 @@ impl Detector<'_> {
                 Block::Field(_) => i += 1,
                 Block::Para(p) => {
                     let para = self.para(p);
-                    if para.heading {
+                    if para.heading && !(self.heading_questions && para.text.ends_with('?')) {
                         if !para.text.is_empty() {
                             self.section = Some(para.text.clone());
                         }

@@ -54,7 +54,7 @@ pub fn read(path: &Path) -> Result<Questionnaire> {
     let styles = styles::Styles::parse(side_part(package::STYLES).as_ref());
     let numbering = styles::Numbering::parse(side_part(package::NUMBERING).as_ref());
     let ix = DocIndex::build(&tree);
-    let found = detect::detect(&tree, &ix, &styles, numbering);
+    let found = detect::detect(&tree, &ix, &styles, &numbering);
     if found.items.is_empty() {
         return Err(hint(
             format!("{}: no questions found", path.display()),
@@ -283,7 +283,7 @@ mod tests {
                     &tree,
                     &ix,
                     &styles::Styles::default(),
-                    styles::Numbering::default(),
+                    &styles::Numbering::default(),
                 );
                 let patcher = patch::Patcher {
                     src: &mutated,

@@ -109,7 +109,7 @@ struct Level {
 
 /// List definitions and running counters: the label each numbered paragraph
 /// shows, e.g. "3.", "b)", "2.1".
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Numbering {
     /// numId -> (abstractNumId, start overrides per level).
     nums: HashMap<String, (String, HashMap<usize, u32>)>,
