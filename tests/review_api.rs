@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use vouch::library::{Answer, Library, LibrarySource};
+use vouch::library::{Library, LibrarySource};
 use vouch::matcher::{Confidence, Explanation, Suggestion};
 use vouch::questionnaire::{AnswerSlot, Format, Location, SlotKind};
 use vouch::review::server::{Config, Server};
@@ -133,7 +133,6 @@ impl TestServer {
                 port: None,
                 library: Some(library()),
                 library_error: None,
-                library_source: LibrarySource::Embedded,
             }))
             .unwrap();
         let (port, token) = (server.port(), server.token().to_string());
@@ -179,7 +178,9 @@ impl TestServer {
         self.call(
             "POST",
             "/api/change",
-            Some(&json!({ "revision": revision, "kind": "item", "key": key, "decision": decision })),
+            Some(
+                &json!({ "revision": revision, "kind": "item", "key": key, "decision": decision }),
+            ),
         )
     }
 }
@@ -314,7 +315,10 @@ fn api_calls_need_the_session_token() {
         server.port,
         "GET",
         "/api/review",
-        &[("Host", &host), ("X-Vouch-Token", "0123456789abcdef0123456789abcdef")],
+        &[
+            ("Host", &host),
+            ("X-Vouch-Token", "0123456789abcdef0123456789abcdef"),
+        ],
         None,
     )
     .unwrap();
@@ -410,7 +414,11 @@ fn writes_from_a_foreign_origin_are_refused() {
         .unwrap();
         assert_eq!(reply.status, 403, "{name}: {value}");
     }
-    assert_eq!(revision_on_disk(&review), 0, "no refused write reached the file");
+    assert_eq!(
+        revision_on_disk(&review),
+        0,
+        "no refused write reached the file"
+    );
     // Reads from another origin are harmless (no CORS headers: the browser
     // will not hand the response to that page) but carry no CORS grant.
     let read = send(
@@ -451,7 +459,11 @@ fn preflight_gets_no_cors_grant_and_pages_get_a_strict_csp() {
         None,
     )
     .unwrap();
-    assert!(preflight.status >= 400, "preflight answered {}", preflight.status);
+    assert!(
+        preflight.status >= 400,
+        "preflight answered {}",
+        preflight.status
+    );
     assert!(preflight
         .headers
         .iter()
@@ -462,7 +474,10 @@ fn preflight_gets_no_cors_grant_and_pages_get_a_strict_csp() {
     assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"));
     assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
     let html = String::from_utf8_lossy(&page.body);
-    assert!(!html.contains("http://") && !html.contains("https://"), "no external resources");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external resources"
+    );
 }
 
 #[test]
@@ -470,7 +485,8 @@ fn a_ten_megabyte_body_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let review = write_review(dir.path(), 2);
     let server = TestServer::start(&review);
-    let mut big = br#"{"revision":0,"kind":"item","key":0,"decision":{"action":"edit","text":""#.to_vec();
+    let mut big =
+        br#"{"revision":0,"kind":"item","key":0,"decision":{"action":"edit","text":""#.to_vec();
     big.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
     big.extend_from_slice(br#""}}"#);
     // Write the body from another thread while this one reads the answer:
@@ -489,7 +505,12 @@ fn a_ten_megabyte_body_is_refused() {
     let reply = read_reply(stream);
     let fully_sent = sender.join().unwrap();
     match reply {
-        Ok(reply) => assert_eq!(reply.status, 413, "{}", String::from_utf8_lossy(&reply.body)),
+        Ok(reply) => assert_eq!(
+            reply.status,
+            413,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        ),
         // The server may also cut the connection before reading 10 MB.
         Err(e) => assert!(!fully_sent, "whole body sent and no answer: {e}"),
     }
@@ -497,7 +518,11 @@ fn a_ten_megabyte_body_is_refused() {
     assert_eq!(file.revision, 0);
     assert_eq!(file.items[0].status, Status::Suggested);
     // The server is still fine, and a normal-sized edit goes through.
-    let ok = server.decide(0, 0, json!({ "action": "edit", "choice": "Y", "text": "short" }));
+    let ok = server.decide(
+        0,
+        0,
+        json!({ "action": "edit", "choice": "Y", "text": "short" }),
+    );
     assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
 }
 
@@ -514,7 +539,11 @@ fn a_stale_revision_is_refused() {
     // A second tab still looking at revision 0.
     let stale = server.decide(0, 0, json!({ "action": "reject" }));
     assert_eq!(stale.status, 409);
-    assert_eq!(stale.json()["revision"], 1, "the refusal names the current revision");
+    assert_eq!(
+        stale.json()["revision"],
+        1,
+        "the refusal names the current revision"
+    );
     let file = ReviewFile::read(&review).unwrap();
     assert_eq!(file.revision, 1);
     assert_eq!(file.items[0].status, Status::Accepted, "not overwritten");
@@ -538,7 +567,11 @@ fn a_change_by_another_process_is_noticed() {
     let again = server.decide(1, 2, json!({ "action": "accept" }));
     assert_eq!(again.status, 200);
     let file = ReviewFile::read(&review).unwrap();
-    assert_eq!(file.items[1].status, Status::Rejected, "the other decision survived");
+    assert_eq!(
+        file.items[1].status,
+        Status::Rejected,
+        "the other decision survived"
+    );
     assert_eq!(file.items[2].status, Status::Accepted);
 }
 
@@ -550,24 +583,45 @@ fn every_action_round_trips_through_the_file() {
     let mut rev = 0;
     let mut ok = |key: usize, decision: Value| {
         let reply = server.decide(rev, key, decision);
-        assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+        assert_eq!(
+            reply.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
         rev = reply.json()["revision"].as_u64().unwrap();
         reply.json()
     };
     ok(0, json!({ "action": "accept" }));
-    let runner = ok(1, json!({ "action": "accept", "pick": { "from": "suggestion", "index": 1 } }));
+    let runner = ok(
+        1,
+        json!({ "action": "accept", "pick": { "from": "suggestion", "index": 1 } }),
+    );
     assert_eq!(runner["items"][0]["changed"], true);
     let entry = library().entries[5].id.clone();
-    ok(2, json!({ "action": "accept", "pick": { "from": "entry", "id": entry } }));
-    let edited = ok(3, json!({ "action": "edit", "choice": "n", "text": "We do not." }));
-    assert_eq!(edited["items"][0]["answer"]["choice"], "N", "normalized to the dropdown's spelling");
+    ok(
+        2,
+        json!({ "action": "accept", "pick": { "from": "entry", "id": entry } }),
+    );
+    let edited = ok(
+        3,
+        json!({ "action": "edit", "choice": "n", "text": "We do not." }),
+    );
+    assert_eq!(
+        edited["items"][0]["answer"]["choice"], "N",
+        "normalized to the dropdown's spelling"
+    );
     ok(4, json!({ "action": "reject" }));
     ok(5, json!({ "action": "needs-input", "note": "Ask legal" }));
     ok(5, json!({ "action": "accept" }));
     let undone = ok(5, json!({ "action": "undo" }));
     assert_eq!(undone["items"][0]["status"], "needs-input");
 
-    let refused = server.decide(rev, 6, json!({ "action": "edit", "choice": "Maybe", "text": "x" }));
+    let refused = server.decide(
+        rev,
+        6,
+        json!({ "action": "edit", "choice": "Maybe", "text": "x" }),
+    );
     assert_eq!(refused.status, 422, "choice outside the dropdown");
     let refused = server.decide(rev, 6, json!({ "action": "needs-input", "note": "  " }));
     assert_eq!(refused.status, 422, "empty note");
@@ -591,7 +645,10 @@ fn every_action_round_trips_through_the_file() {
             Status::NeedsInput
         ]
     );
-    assert_eq!(file.items[1].answer.as_ref().unwrap().entry.as_deref(), Some(file.items[1].suggestions[1].entry.as_str()));
+    assert_eq!(
+        file.items[1].answer.as_ref().unwrap().entry.as_deref(),
+        Some(file.items[1].suggestions[1].entry.as_str())
+    );
     let picked = file.items[2].answer.as_ref().unwrap();
     assert_eq!(picked.entry.as_deref(), Some(entry.as_str()));
     assert_eq!(picked.text, lib.render(lib.entry(&entry).unwrap()));
@@ -603,14 +660,26 @@ fn every_action_round_trips_through_the_file() {
 #[test]
 fn bulk_accept_takes_only_pending_high_items_of_one_section() {
     let dir = tempfile::tempdir().unwrap();
-    let review = write_review(dir.path(), 12);
+    let review = dir.path().join("buyer.review.json");
+    let mut file = review_file(&library(), 12);
+    // Items 0-5 are on "Security", 6-11 on "Privacy"; 0, 1, 3, 6, 9 are high.
+    for item in &mut file.items {
+        item.section = Some("Section A".into());
+    }
+    file.items[1].suggestions[0].confidence = Confidence::High;
+    file.items[5].section = Some("Section B".into());
+    file.items[5].suggestions[0].confidence = Confidence::High;
+    file.write(&review).unwrap();
     let server = TestServer::start(&review);
-    // Item 0 is high and in "Security section 0"; reject it first.
-    assert_eq!(server.decide(0, 0, json!({ "action": "reject" })).status, 200);
+    // Item 0 is high and pending in Security / Section A; reject it first.
+    assert_eq!(
+        server.decide(0, 0, json!({ "action": "reject" })).status,
+        200
+    );
     let reply = server.call(
         "POST",
         "/api/change",
-        Some(&json!({ "revision": 1, "kind": "bulk-accept", "sheet": "Security", "section": "Security section 0" })),
+        Some(&json!({ "revision": 1, "kind": "bulk-accept", "sheet": "Security", "section": "Section A" })),
     );
     assert_eq!(reply.status, 200);
     let file = ReviewFile::read(&review).unwrap();
@@ -620,12 +689,12 @@ fn bulk_accept_takes_only_pending_high_items_of_one_section() {
         .filter(|i| {
             i.key != 0
                 && i.location.sheet == "Security"
-                && i.section.as_deref() == Some("Security section 0")
+                && i.section.as_deref() == Some("Section A")
                 && i.suggestions[0].confidence == Confidence::High
         })
         .map(|i| i.key)
         .collect();
-    assert!(!expected.is_empty());
+    assert_eq!(expected, [1, 3]);
     let accepted: Vec<usize> = file
         .items
         .iter()
@@ -634,7 +703,11 @@ fn bulk_accept_takes_only_pending_high_items_of_one_section() {
         .collect();
     assert_eq!(accepted, expected);
     assert_eq!(reply.json()["changed"], expected.len());
-    assert_eq!(file.items[0].status, Status::Rejected, "a decided item is left alone");
+    assert_eq!(
+        file.items[0].status,
+        Status::Rejected,
+        "a decided item is left alone"
+    );
 }
 
 #[test]
@@ -642,7 +715,11 @@ fn search_ranks_library_entries() {
     let dir = tempfile::tempdir().unwrap();
     let review = write_review(dir.path(), 1);
     let server = TestServer::start(&review);
-    let reply = server.call("GET", "/api/search?q=multi-factor%20authentication&n=5", None);
+    let reply = server.call(
+        "GET",
+        "/api/search?q=multi-factor%20authentication&n=5",
+        None,
+    );
     assert_eq!(reply.status, 200);
     let results = reply.json()["results"].as_array().unwrap().clone();
     assert!(!results.is_empty() && results.len() <= 5);
@@ -667,20 +744,30 @@ fn twenty_parallel_clients_lose_no_decision() {
                 for i in 0..EACH {
                     let key = c * EACH + i;
                     let note = format!("client {c} item {key}");
-                    // Like the page: on 409, reload and decide again.
+                    // On 409, decide again at the revision the refusal names.
                     let mut done = false;
-                    for _attempt in 0..500 {
-                        let rev = server.call("GET", "/api/review", None).json()["revision"]
-                            .as_u64()
-                            .unwrap();
-                        let reply = server.decide(rev, key, json!({ "action": "needs-input", "note": note }));
+                    let mut rev = server.call("GET", "/api/review", None).json()["revision"]
+                        .as_u64()
+                        .unwrap();
+                    for _attempt in 0..1000 {
+                        let reply = server.decide(
+                            rev,
+                            key,
+                            json!({ "action": "needs-input", "note": note }),
+                        );
                         match reply.status {
                             200 => {
                                 done = true;
                                 break;
                             }
-                            409 => refusals += 1,
-                            other => panic!("unexpected {other}: {}", String::from_utf8_lossy(&reply.body)),
+                            409 => {
+                                refusals += 1;
+                                rev = reply.json()["revision"].as_u64().unwrap();
+                            }
+                            other => panic!(
+                                "unexpected {other}: {}",
+                                String::from_utf8_lossy(&reply.body)
+                            ),
                         }
                     }
                     assert!(done, "client {c} gave up on item {key}");
@@ -691,13 +778,23 @@ fn twenty_parallel_clients_lose_no_decision() {
         .collect();
     let refusals: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
     let file = ReviewFile::read(&review).unwrap();
-    assert_eq!(file.revision, (CLIENTS * EACH) as u64, "one revision per decision");
+    assert_eq!(
+        file.revision,
+        (CLIENTS * EACH) as u64,
+        "one revision per decision"
+    );
     for item in &file.items {
         assert_eq!(item.status, Status::NeedsInput, "item {}", item.key);
         let c = item.key / EACH;
-        assert_eq!(item.note.as_deref(), Some(format!("client {c} item {}", item.key).as_str()));
+        assert_eq!(
+            item.note.as_deref(),
+            Some(format!("client {c} item {}", item.key).as_str())
+        );
     }
-    println!("{} decisions from {CLIENTS} clients, {refusals} stale refusals retried", CLIENTS * EACH);
+    println!(
+        "{} decisions from {CLIENTS} clients, {refusals} stale refusals retried",
+        CLIENTS * EACH
+    );
 }
 
 // ------------------------------------------------------------ the binary
@@ -732,13 +829,17 @@ fn spawn_binary(review: &Path) -> (std::process::Child, u16, String) {
 }
 
 fn binary_decide(port: u16, token: &str, rev: u64, key: usize) -> std::io::Result<Reply> {
-    let body = json!({ "revision": rev, "kind": "item", "key": key, "decision": { "action": "accept" } })
-        .to_string();
+    let body =
+        json!({ "revision": rev, "kind": "item", "key": key, "decision": { "action": "accept" } })
+            .to_string();
     send(
         port,
         "POST",
         "/api/change",
-        &[("Host", &format!("127.0.0.1:{port}")), ("X-Vouch-Token", token)],
+        &[
+            ("Host", &format!("127.0.0.1:{port}")),
+            ("X-Vouch-Token", token),
+        ],
         Some(body.as_bytes()),
     )
 }
@@ -758,7 +859,11 @@ fn killing_the_server_mid_stream_keeps_the_file_whole() {
             let rev = counter.load(Ordering::SeqCst);
             match binary_decide(port, &token, rev, key) {
                 Ok(reply) if reply.status == 200 => counter.fetch_add(1, Ordering::SeqCst),
-                Ok(reply) => panic!("unexpected {}: {}", reply.status, String::from_utf8_lossy(&reply.body)),
+                Ok(reply) => panic!(
+                    "unexpected {}: {}",
+                    reply.status,
+                    String::from_utf8_lossy(&reply.body)
+                ),
                 Err(_) => break,
             };
         }
@@ -770,22 +875,35 @@ fn killing_the_server_mid_stream_keeps_the_file_whole() {
     let _ = child.wait();
     decider.join().unwrap();
     let acknowledged = acknowledged.load(Ordering::SeqCst);
-    assert!(acknowledged >= 30 && acknowledged < 400, "killed mid-stream ({acknowledged})");
+    assert!(
+        acknowledged >= 30 && acknowledged < 400,
+        "killed mid-stream ({acknowledged})"
+    );
     let file = ReviewFile::read(&review).expect("the review file is still valid JSON");
     assert!(
         file.revision == acknowledged || file.revision == acknowledged + 1,
         "file at revision {}, {acknowledged} acknowledged",
         file.revision
     );
-    let accepted = file.items.iter().filter(|i| i.status == Status::Accepted).count() as u64;
-    assert_eq!(accepted, file.revision, "every saved revision is one accepted item");
+    let accepted = file
+        .items
+        .iter()
+        .filter(|i| i.status == Status::Accepted)
+        .count() as u64;
+    assert_eq!(
+        accepted, file.revision,
+        "every saved revision is one accepted item"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n != "buyer.review.json")
         .collect();
-    assert!(leftovers.len() <= 1, "at most the in-flight temp file: {leftovers:?}");
+    assert!(
+        leftovers.len() <= 1,
+        "at most the in-flight temp file: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -803,5 +921,8 @@ fn sigterm_stops_the_server_cleanly() {
     let exit = child.wait().unwrap();
     assert!(exit.success(), "graceful stop exits 0, got {exit:?}");
     assert_eq!(revision_on_disk(&review), 1);
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "port released");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "port released"
+    );
 }

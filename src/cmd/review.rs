@@ -33,7 +33,6 @@ pub fn run(args: &Args, globals: &Globals) -> Result<()> {
         port: args.port,
         library,
         library_error,
-        library_source: globals.library.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

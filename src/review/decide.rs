@@ -99,7 +99,10 @@ pub enum Change {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// The reviewer saw revision `seen`; the file is at `current`.
-    Stale { seen: u64, current: u64 },
+    Stale {
+        seen: u64,
+        current: u64,
+    },
     UnknownItem(usize),
     /// The decision does not fit the item (bad choice, no suggestion, ...).
     Invalid(String),

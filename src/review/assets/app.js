@@ -3,6 +3,10 @@
 // never as HTML.
 "use strict";
 
+// Everything lives in this function's scope: no globals to collide with
+// window properties (window.top, window.status, ...).
+(() => {
+
 const TOKEN = new URLSearchParams(location.search).get("token") || "";
 const CANONICAL = ["Yes", "No", "Partial", "N/A"];
 const STATUS_LABEL = {
@@ -18,7 +22,7 @@ const REVIEWED = new Set(["accepted", "edited", "rejected", "needs-input"]);
 const FILTERS = {
   "all": () => true,
   "pending": (it) => !REVIEWED.has(it.status),
-  "low": (it) => top(it) !== null && top(it).confidence === "low",
+  "low": (it) => topSuggestion(it) !== null && topSuggestion(it).confidence === "low",
   "no-match": (it) => it.suggestions.length === 0,
   "changed": (it) => it.changed,
   "needs-input": (it) => it.status === "needs-input",
@@ -56,7 +60,7 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
-function top(item) {
+function topSuggestion(item) {
   return item.suggestions.length ? item.suggestions[0] : null;
 }
 
@@ -225,7 +229,7 @@ function sectionHeader(sheet, section) {
 
 function bulkCandidates(sheet, section) {
   return state.items.filter((it) => it.sheet === sheet && (it.section || null) === section
-    && it.status === "suggested" && top(it) && top(it).confidence === "high");
+    && it.status === "suggested" && topSuggestion(it) && topSuggestion(it).confidence === "high");
 }
 
 function updateBulkButtons() {
@@ -241,7 +245,7 @@ function updateBulkButtons() {
 }
 
 function row(item) {
-  const t = top(item);
+  const t = topSuggestion(item);
   const band = t ? h("span", { class: `band ${t.confidence}` }, t.confidence) : h("span", { class: "band none" }, "none");
   return h("button", {
     type: "button",
@@ -367,12 +371,20 @@ function itemHeader(item) {
 }
 
 function answerCard(item) {
-  const t = top(item);
-  const answer = item.answer;
-  const title = REVIEWED.has(item.status) ? "Your answer" : answer ? "Suggested answer" : "No answer yet";
+  const t = topSuggestion(item);
+  // Import stores the top suggestion as the pending answer; older files may not.
+  const answer = item.answer || (item.status === "suggested" && t ? { choice: t.answer, text: t.text, entry: t.entry } : null);
+  const title = REVIEWED.has(item.status) ? "Your answer"
+    : item.status === "prefilled" ? "Already answered in the buyer's file"
+    : answer ? "Suggested answer" : "No answer yet";
   const body = [];
-  if (answer) {
-    const choice = item.shown_choice || answer.choice;
+  if (item.status === "prefilled") {
+    for (const slot of item.slots.filter((s) => s.existing)) {
+      body.push(h("div", { class: "answer-text" }, h("strong", null, `${slot.target}: `), slot.existing));
+    }
+    body.push(h("p", { class: "muted" }, "Export keeps what the buyer's file holds."));
+  } else if (answer) {
+    const choice = item.answer ? item.shown_choice || answer.choice : mapChoice(answer.choice, item.allowed) || answer.choice;
     if (choice) body.push(h("div", { class: "answer-choice", id: "answer-choice" }, choice));
     body.push(h("div", { class: "answer-text", id: "answer-text-view" }, answer.text || "(no text)"));
     if (answer.entry) body.push(entryLine(item, answer.entry));
@@ -385,7 +397,7 @@ function answerCard(item) {
   }
   if (item.note) body.push(h("div", { class: "note" }, h("strong", null, "Needs input: "), item.note));
   const head = h("div", { class: "card-head" }, h("h2", null, title));
-  if (t && (!answer || answer.entry === t.entry)) head.append(h("span", { class: `band ${t.confidence}` }, `${t.confidence} confidence`));
+  if (t && answer && answer.entry === t.entry) head.append(h("span", { class: `band ${t.confidence}` }, `${t.confidence} confidence`));
   return h("section", { class: "card", "aria-label": title },
     head,
     h("div", { class: "card-body" }, body),
@@ -422,7 +434,7 @@ function choiceOptions(item) {
 }
 
 function editCard(item) {
-  const t = top(item);
+  const t = topSuggestion(item);
   const source = item.answer || (t ? { choice: t.answer, text: t.text } : { choice: null, text: "" });
   const shown = item.answer ? item.shown_choice || item.answer.choice : t ? mapChoice(t.answer, item.allowed) : null;
   const select = h("select", { id: "choice", name: "choice" },
@@ -486,7 +498,7 @@ function whyCard(item) {
   const inUse = item.answer && item.answer.entry
     ? item.suggestions.find((s) => s.entry === item.answer.entry)
     : null;
-  const s = inUse || top(item);
+  const s = inUse || topSuggestion(item);
   if (!s) return null;
   const why = s.why || {};
   const terms = [
@@ -612,6 +624,7 @@ async function bulkAccept(sheet, section) {
 
 function openExport() {
   $("#export-result").replaceChildren();
+  delete $("#export-result").dataset.done;
   $("#export-dialog").showModal();
 }
 
@@ -619,6 +632,7 @@ async function runExport() {
   const out = $("#export-result");
   const button = $("#export-run");
   button.disabled = true;
+  delete out.dataset.done;
   out.replaceChildren(h("span", { class: "muted" }, "Exporting…"));
   await state.writes;
   try {
@@ -632,24 +646,26 @@ async function runExport() {
   }
 }
 
-/** Show whatever the export reported: the output path, counts and notes. */
+/** The export summary: the same facts `vouch export` prints. */
 function exportSummary(summary) {
   const parts = [h("span", { class: "ok" }, "Export written.")];
-  const path = summary.output || summary.path || summary.out;
-  if (path) parts.push(h("div", null, "File: ", h("code", { id: "export-path" }, path)));
-  const lines = [];
-  for (const [k, v] of Object.entries(summary)) {
-    if (["output", "path", "out", "ok"].includes(k) || v === null || v === undefined) continue;
-    if (Array.isArray(v)) {
-      if (!v.length) continue;
-      lines.push(h("li", null, `${k.replace(/_/g, " ")}: `, v.map((x) => (Array.isArray(x) ? x.join(": ") : typeof x === "object" ? JSON.stringify(x) : String(x))).join("; ")));
-    } else if (typeof v === "object") {
-      lines.push(h("li", null, `${k.replace(/_/g, " ")}: ${JSON.stringify(v)}`));
-    } else {
-      lines.push(h("li", null, `${k.replace(/_/g, " ")}: ${v}`));
-    }
+  parts.push(h("div", null, "File: ", h("code", { id: "export-path" }, summary.output)));
+  const cells = summary.cells_written || 0;
+  const questions = summary.items_written || 0;
+  const sheets = (summary.written || []).map(([sheet, n]) => `${sheet}: ${n}`).join(", ");
+  parts.push(h("div", { id: "export-counts" },
+    `${cells} answer ${cells === 1 ? "cell" : "cells"} for ${questions} ${questions === 1 ? "question" : "questions"}`,
+    sheets ? ` (${sheets})` : ""));
+  const empty = summary.left_empty || [];
+  if (empty.length) {
+    parts.push(h("div", null, "Left empty:"));
+    parts.push(h("ul", null, empty.map((g) => h("li", null,
+      `${g.count} · ${g.reason}`,
+      g.examples && g.examples.length ? h("span", { class: "muted" }, ` (e.g. ${g.examples.join(", ")}${g.count > g.examples.length ? ", …" : ""})`) : null))));
   }
-  if (lines.length) parts.push(h("ul", null, lines));
+  for (const [label, list] of [["Truncated", summary.truncated || []], ["Notes", summary.notes || []]]) {
+    if (list.length) parts.push(h("div", null, `${label}:`), h("ul", null, list.map((t) => h("li", null, t))));
+  }
   return parts;
 }
 
@@ -722,3 +738,4 @@ function init() {
 }
 
 init();
+})();

@@ -120,12 +120,13 @@ fn export_message(e: &anyhow::Error) -> String {
 }
 
 /// Run file or index work off the async threads.
-async fn blocking(
-    work: impl FnOnce() -> Result<Response, Response> + Send + 'static,
-) -> Response {
+async fn blocking(work: impl FnOnce() -> Result<Response, Response> + Send + 'static) -> Response {
     match tokio::task::spawn_blocking(work).await {
         Ok(Ok(response) | Err(response)) => response,
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("request failed: {e}")),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("request failed: {e}"),
+        ),
     }
 }
 

@@ -37,12 +37,18 @@ pub async fn host_and_headers(
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -128,8 +134,14 @@ mod tests {
     fn host_must_be_loopback_with_our_port() {
         assert!(host_is_local(&headers(&[("host", "127.0.0.1:4000")]), 4000));
         assert!(host_is_local(&headers(&[("host", "LOCALHOST:4000")]), 4000));
-        assert!(!host_is_local(&headers(&[("host", "evil.example:4000")]), 4000));
-        assert!(!host_is_local(&headers(&[("host", "127.0.0.1:4001")]), 4000));
+        assert!(!host_is_local(
+            &headers(&[("host", "evil.example:4000")]),
+            4000
+        ));
+        assert!(!host_is_local(
+            &headers(&[("host", "127.0.0.1:4001")]),
+            4000
+        ));
         assert!(!host_is_local(&headers(&[("host", "127.0.0.1")]), 4000));
         assert!(!host_is_local(&HeaderMap::new(), 4000));
     }

@@ -18,7 +18,7 @@ mod view;
 
 pub use store::Store;
 
-use crate::library::{Library, LibrarySource};
+use crate::library::Library;
 use anyhow::{Context, Result};
 use axum::Router;
 use std::future::Future;
@@ -40,8 +40,6 @@ pub struct Config {
     pub library: Option<Library>,
     /// Why the library is missing, shown in the page.
     pub library_error: Option<String>,
-    /// Where the library came from, for the page's export (same as the CLI's).
-    pub library_source: LibrarySource,
 }
 
 /// A bound, not yet running server.

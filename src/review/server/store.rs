@@ -1,20 +1,23 @@
 //! The review file on disk as the server's single source of truth.
 //!
-//! The server keeps no copy of the decisions in memory: every read parses
-//! the file, and every change re-reads it under a mutex, checks the revision
-//! the page saw against the revision on disk (so a second server or a hand
-//! edit is noticed, not overwritten), applies the decision and writes the
-//! file atomically (temp file + rename) before answering.
+//! Every change runs under a mutex: look at the file on disk, check the
+//! revision the page saw against the file's (so a second server or a hand
+//! edit is noticed, not overwritten), apply the decision and write the file
+//! atomically (temp file + rename) before answering. The parsed file is
+//! cached between requests, but only trusted while the file's identity
+//! (inode, size, modification time) is the one our own last write left; any
+//! other change on disk means a fresh read.
 
 use super::Config;
-use crate::library::{Date, Library, LibrarySource};
+use crate::library::{Date, Library};
 use crate::matcher::{Matcher, Query, Suggestion};
 use crate::review::decide::{self, Change, Refusal};
 use crate::review::ReviewFile;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
+use std::time::SystemTime;
 
 /// Longest search text accepted.
 const MAX_QUERY_CHARS: usize = 500;
@@ -23,10 +26,10 @@ pub struct Store {
     review: PathBuf,
     port: u16,
     token: String,
-    /// Serializes read-check-write cycles within this server.
-    write: Mutex<()>,
+    /// The file as last read or written, and its identity on disk then.
+    /// The lock also serializes read-check-write cycles within this server.
+    cache: Mutex<Option<Cached>>,
     library: Option<Library>,
-    library_source: LibrarySource,
     matcher: Option<Matcher>,
     /// Ids of library entries past their review date.
     stale: HashSet<String>,
@@ -80,9 +83,8 @@ impl Store {
             review: config.review,
             port,
             token,
-            write: Mutex::new(()),
+            cache: Mutex::new(None),
             library: config.library,
-            library_source: config.library_source,
             matcher,
             stale,
             warnings,
@@ -119,18 +121,40 @@ impl Store {
 
     /// The review file as it is on disk now.
     pub fn read(&self) -> Result<ReviewFile> {
-        ReviewFile::read(&self.review)
+        let mut cache = self.lock();
+        Ok(current(&self.review, &mut cache)?.clone())
     }
 
     /// Apply a change made while looking at revision `seen` and save it.
     /// Returns the saved file and the keys of the items that changed.
-    pub fn change(&self, seen: u64, change: &Change) -> Result<(ReviewFile, Vec<usize>), ChangeError> {
-        let _guard = self.write.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut file = self.read().map_err(ChangeError::Failed)?;
+    pub fn change(
+        &self,
+        seen: u64,
+        change: &Change,
+    ) -> Result<(ReviewFile, Vec<usize>), ChangeError> {
+        let mut cache = self.lock();
+        let mut file = current(&self.review, &mut cache)
+            .map_err(ChangeError::Failed)?
+            .clone();
         let changed = decide::apply(&mut file, seen, change, self.library.as_ref())
             .map_err(ChangeError::Refused)?;
+        // Forget the cache first: if the write fails halfway, the next
+        // request reads whatever is on disk.
+        *cache = None;
         file.write(&self.review).map_err(ChangeError::Failed)?;
+        if let Ok(stamp) = Stamp::of(&self.review) {
+            *cache = Some(Cached {
+                stamp,
+                file: file.clone(),
+            });
+        }
         Ok((file, changed))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Cached>> {
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Library entries for free text, best first, whatever their score.
@@ -142,15 +166,60 @@ impl Store {
         if text.trim().is_empty() {
             return Ok(Vec::new());
         }
-        matcher.rank(&Query::new(&text), n)
+        Ok(matcher.rank(&Query::new(&text), n)?.candidates)
     }
 
     /// Run the same export as `vouch export`, holding the write lock so no
     /// decision lands halfway through.
     pub fn export(&self, include_unreviewed: bool) -> Result<serde_json::Value> {
-        let _guard = self.write.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        super::export::run(&self.review, &self.library_source, include_unreviewed)
+        let _guard = self.lock();
+        super::export::run(&self.review, include_unreviewed)
     }
+}
+
+/// A parsed review file and the identity of the file it came from.
+struct Cached {
+    stamp: Stamp,
+    file: ReviewFile,
+}
+
+/// What tells one version of the file from another without reading it.
+/// Every save is a rename, so a new version is a new inode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> std::io::Result<Stamp> {
+        let meta = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Ok(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        })
+    }
+}
+
+/// The cached file if the file on disk is still the one it came from, else
+/// a fresh read.
+fn current<'c>(path: &Path, cache: &'c mut Option<Cached>) -> Result<&'c ReviewFile> {
+    let stamp =
+        Stamp::of(path).with_context(|| format!("cannot read review file {}", path.display()))?;
+    let cached = match cache.take() {
+        Some(c) if c.stamp == stamp => c,
+        _ => Cached {
+            stamp,
+            file: ReviewFile::read(path)?,
+        },
+    };
+    Ok(&cache.insert(cached).file)
 }
 
 fn short(hash: &str) -> &str {
