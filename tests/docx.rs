@@ -491,6 +491,7 @@ fn yes_no_checkboxes_legacy_and_content_controls() {
             "Is a data protection officer appointed?",
             "Do you sell personal data to third parties?",
             "Is there a public bug bounty programme?",
+            "Who is your security contact?",
         ]
     );
     assert_eq!(
@@ -523,7 +524,9 @@ fn yes_no_checkboxes_legacy_and_content_controls() {
         [(SlotKind::Choice, "chk:13=Yes;14=No")]
     );
     assert_eq!(q.items[5].id.as_deref(), Some("3"));
-    for item in &q.items {
+    // A legacy text form field (FORMTEXT) after the question.
+    assert_eq!(targets(&q.items[6]), [(SlotKind::Text, "fld:1")]);
+    for item in &q.items[..6] {
         assert_eq!(item.slots[0].allowed[..2], ["Yes", "No"]);
     }
 
@@ -540,7 +543,10 @@ fn yes_no_checkboxes_legacy_and_content_controls() {
         .iter()
         .map(|i| i.slots[0].existing.as_deref().unwrap())
         .collect();
-    assert_eq!(chosen, ["Yes", "Yes", "Yes", "N/A", "Yes", "Yes"]);
+    assert_eq!(
+        chosen,
+        ["Yes", "Yes", "Yes", "N/A", "Yes", "Yes", "Answer 7 & <ok>"]
+    );
     let xml = document_xml(&out.path);
     // Legacy boxes 1, 3 and 13 ticked with w:checked; w14 boxes show the checked glyph.
     assert_eq!(xml.matches("<w:checked/>").count(), 3);
@@ -556,6 +562,13 @@ fn yes_no_checkboxes_legacy_and_content_controls() {
         "Comments: Answer 1 & <ok>"
     );
     assert_eq!(row_of(&view, "sell personal data")[2], "Answer 5 & <ok>");
+    let paras = view["paragraphs"].as_array().unwrap();
+    assert!(
+        paras
+            .iter()
+            .any(|p| p == "4. Who is your security contact? Answer 7 & <ok>"),
+        "{paras:?}"
+    );
 }
 
 #[test]

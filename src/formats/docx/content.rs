@@ -3,7 +3,7 @@
 //! dropped; tracked insertions kept, deletions gone), with the places an
 //! answer can go (checkboxes, content controls) marked where they occur.
 
-use super::locate::{w14_checkbox, DocIndex};
+use super::locate::{w14_checkbox, DocIndex, Locator};
 use super::xml::{on_off, NodeId, Ns, Tree};
 
 /// A piece of visible content, in reading order.
@@ -14,8 +14,8 @@ pub enum Seg {
     Break,
     /// Checkbox number (1-based, see [`DocIndex`]).
     Checkbox(usize),
-    /// A fillable content control: its `sdt:` number.
-    Field(usize),
+    /// A fillable content control (`sdt:`) or legacy text field (`fld:`).
+    Field(Locator),
 }
 
 /// Elements whose content is never read as text.
@@ -69,6 +69,8 @@ fn walk(tree: &Tree, ix: &DocIndex, id: NodeId, out: &mut Vec<Seg>) {
                 .and_then(|cb| ix.checkbox_no(cb))
             {
                 out.push(Seg::Checkbox(n));
+            } else if let Some(n) = ix.form_text_no(id) {
+                out.push(Seg::Field(Locator::FormText(n)));
             }
         }
         "sdt" => walk_sdt(tree, ix, id, out),
@@ -100,7 +102,7 @@ fn walk_sdt(tree: &Tree, ix: &DocIndex, sdt: NodeId, out: &mut Vec<Seg>) {
         }
         SdtKind::Text | SdtKind::Choice(_) => {
             if let Some(n) = ix.sdt_no(sdt) {
-                out.push(Seg::Field(n));
+                out.push(Seg::Field(Locator::Sdt(n)));
             }
         }
     }
@@ -225,6 +227,68 @@ pub fn field_value(tree: &Tree, ix: &DocIndex, sdt: NodeId) -> Option<String> {
     let content = tree.child_w(sdt, "sdtContent")?;
     let text = plain(&segments(tree, ix, content));
     (!text.is_empty() && !is_placeholder(&text)).then_some(text)
+}
+
+/// The runs of a legacy form field: the run with its `separate` mark, the
+/// result runs after it (what the field shows), and the run with its `end`
+/// mark. None unless all are siblings of the `begin` run.
+pub struct FieldRuns {
+    pub separate: NodeId,
+    pub result: Vec<NodeId>,
+    pub end: NodeId,
+}
+
+pub fn field_runs(tree: &Tree, begin: NodeId) -> Option<FieldRuns> {
+    let begin_run = tree.node(begin).parent.filter(|&r| tree.is_w(r, "r"))?;
+    let container = tree.node(begin_run).parent?;
+    let siblings: Vec<NodeId> = tree.elems(container).collect();
+    let at = siblings.iter().position(|&s| s == begin_run)?;
+    let (mut depth, mut separate, mut result) = (0usize, None, Vec::new());
+    for &s in &siblings[at + 1..] {
+        let mark = tree
+            .elems(s)
+            .find(|&c| tree.is_w(c, "fldChar"))
+            .and_then(|c| tree.attr(c, "fldCharType"));
+        match mark {
+            Some("begin") => depth += 1,
+            Some("separate") if depth == 0 => {
+                separate = Some(s);
+                continue;
+            }
+            Some("end") if depth == 0 => {
+                return Some(FieldRuns {
+                    separate: separate?,
+                    result,
+                    end: s,
+                });
+            }
+            Some("end") => depth -= 1,
+            _ => {}
+        }
+        if separate.is_some() {
+            result.push(s);
+        }
+    }
+    None
+}
+
+/// What a legacy text field shows, or None while it shows its default or
+/// blanks.
+pub fn form_text_value(tree: &Tree, ix: &DocIndex, begin: NodeId) -> Option<String> {
+    let runs = field_runs(tree, begin)?;
+    let mut segs = Vec::new();
+    for r in runs.result {
+        segs.extend(segments(tree, ix, r));
+    }
+    let text = plain(&segs);
+    let default = tree
+        .child_w(begin, "ffData")
+        .and_then(|ff| tree.child_w(ff, "textInput"))
+        .and_then(|ti| tree.child_w(ti, "default"))
+        .and_then(|d| tree.attr(d, "val"))
+        .map(normalize);
+    (!text.is_empty() && !is_placeholder(&text) && default.as_deref() != Some(&text))
+        .then_some(text)
 }
 
 #[cfg(test)]

@@ -115,11 +115,11 @@ impl Para {
     fn has_boxes(&self) -> bool {
         self.segs.iter().any(|s| matches!(s, Seg::Checkbox(_)))
     }
-    fn fields(&self) -> Vec<usize> {
+    fn fields(&self) -> Vec<Locator> {
         self.segs
             .iter()
             .filter_map(|s| match s {
-                Seg::Field(n) => Some(*n),
+                Seg::Field(loc) => Some(loc.clone()),
                 _ => None,
             })
             .collect()
@@ -285,7 +285,7 @@ impl Detector<'_> {
         match block {
             Block::Field(sdt) => {
                 let n = self.ix.sdt_no(sdt).unwrap_or(0);
-                match self.field_slot(n, SlotKind::Text, None) {
+                match self.field_slot(Locator::Sdt(n), SlotKind::Text, None) {
                     Some(slot) => Area::Text(vec![slot]),
                     None => Area::None,
                 }
@@ -377,17 +377,36 @@ impl Detector<'_> {
     }
 
     /// A slot for content control `n`.
-    fn field_slot(&self, n: usize, kind: SlotKind, header: Option<String>) -> Option<AnswerSlot> {
-        let sdt = self.ix.sdt(n)?;
-        let existing = content::field_value(self.tree, self.ix, sdt);
-        let (kind, allowed) = match sdt_kind(self.tree, sdt) {
-            SdtKind::Choice(values) => (SlotKind::Choice, values),
-            SdtKind::Text => (kind, Vec::new()),
+    fn field_slot(
+        &self,
+        loc: Locator,
+        kind: SlotKind,
+        header: Option<String>,
+    ) -> Option<AnswerSlot> {
+        let (kind, allowed, existing) = match loc {
+            Locator::Sdt(n) => {
+                let sdt = self.ix.sdt(n)?;
+                let existing = content::field_value(self.tree, self.ix, sdt);
+                match sdt_kind(self.tree, sdt) {
+                    SdtKind::Choice(values) => (SlotKind::Choice, values, existing),
+                    SdtKind::Text => (kind, Vec::new(), existing),
+                    _ => return None,
+                }
+            }
+            Locator::FormText(n) => {
+                let begin = self.ix.form_text(n)?;
+                content::field_runs(self.tree, begin)?;
+                (
+                    kind,
+                    Vec::new(),
+                    content::form_text_value(self.tree, self.ix, begin),
+                )
+            }
             _ => return None,
         };
         Some(AnswerSlot {
             kind,
-            target: Locator::Sdt(n).to_string(),
+            target: loc.to_string(),
             header,
             allowed,
             existing,
@@ -635,11 +654,11 @@ impl Detector<'_> {
         if let Some(g) = checkbox_group(self.tree, self.ix, &cell.segs) {
             return Some(g.slot(header));
         }
-        if let Some(n) = cell.segs.iter().find_map(|s| match s {
-            Seg::Field(n) => Some(*n),
+        if let Some(loc) = cell.segs.iter().find_map(|s| match s {
+            Seg::Field(loc) => Some(loc.clone()),
             _ => None,
         }) {
-            return self.field_slot(n, answer.kind, header);
+            return self.field_slot(loc, answer.kind, header);
         }
         if cell.has_table {
             return None;

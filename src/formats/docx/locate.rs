@@ -8,6 +8,7 @@
 //! - `t2/r5/c3`: table 2 (nested tables count too), its 5th row, the cell
 //!   covering grid column 3 (gridSpan and gridBefore taken into account);
 //! - `sdt:7`: the 7th content control (`w:sdt`);
+//! - `fld:2`: the 2nd legacy text form field (FORMTEXT);
 //! - `chk:3=Yes;4=No`: checkboxes 3 and 4 (legacy form fields and
 //!   `w14:checkbox` controls share one count) and the answer each means.
 
@@ -24,6 +25,7 @@ pub enum Locator {
         col: usize,
     },
     Sdt(usize),
+    FormText(usize),
     Checks(Vec<(usize, String)>),
 }
 
@@ -31,6 +33,9 @@ impl Locator {
     pub fn parse(s: &str) -> Option<Locator> {
         if let Some(rest) = s.strip_prefix("sdt:") {
             return rest.parse().ok().filter(|&n| n > 0).map(Locator::Sdt);
+        }
+        if let Some(rest) = s.strip_prefix("fld:") {
+            return rest.parse().ok().filter(|&n| n > 0).map(Locator::FormText);
         }
         if let Some(rest) = s.strip_prefix("chk:") {
             let mut boxes = Vec::new();
@@ -61,6 +66,7 @@ impl std::fmt::Display for Locator {
             Locator::Para(n) => write!(f, "p{n}"),
             Locator::Cell { table, row, col } => write!(f, "t{table}/r{row}/c{col}"),
             Locator::Sdt(n) => write!(f, "sdt:{n}"),
+            Locator::FormText(n) => write!(f, "fld:{n}"),
             Locator::Checks(boxes) => {
                 let parts: Vec<String> = boxes
                     .iter()
@@ -93,6 +99,9 @@ pub struct DocIndex {
     pub tables: Vec<NodeId>,
     pub sdts: Vec<NodeId>,
     pub checkboxes: Vec<Checkbox>,
+    /// `w:fldChar` (begin) of each FORMTEXT field.
+    pub form_texts: Vec<NodeId>,
+    form_text_no: HashMap<NodeId, usize>,
     para_no: HashMap<NodeId, usize>,
     table_no: HashMap<NodeId, usize>,
     sdt_no: HashMap<NodeId, usize>,
@@ -120,6 +129,12 @@ impl DocIndex {
                     ix.checkbox_no.insert(id, ix.checkboxes.len() + 1);
                     ix.checkboxes.push(Checkbox::Legacy(id));
                 }
+                "textInput" if in_ff_data(tree, node) => {
+                    let fld_char = node.parent.and_then(|ff| tree.node(ff).parent);
+                    if let Some(fc) = fld_char.filter(|&fc| tree.is_w(fc, "fldChar")) {
+                        push(&mut ix.form_texts, &mut ix.form_text_no, fc);
+                    }
+                }
                 _ => {}
             }
         }
@@ -139,6 +154,16 @@ impl DocIndex {
     /// 1-based checkbox number of a `w:sdt` (w14) or `w:checkBox` (legacy).
     pub fn checkbox_no(&self, id: NodeId) -> Option<usize> {
         self.checkbox_no.get(&id).copied()
+    }
+
+    /// 1-based number of a FORMTEXT field by its begin `w:fldChar`.
+    pub fn form_text_no(&self, fld_char: NodeId) -> Option<usize> {
+        self.form_text_no.get(&fld_char).copied()
+    }
+    pub fn form_text(&self, n: usize) -> Option<NodeId> {
+        n.checked_sub(1)
+            .and_then(|i| self.form_texts.get(i))
+            .copied()
     }
 
     pub fn para(&self, n: usize) -> Option<NodeId> {
@@ -276,7 +301,7 @@ mod tests {
 
     #[test]
     fn locators_round_trip() {
-        for s in ["p41", "t2/r5/c3", "sdt:7", "chk:3=Yes;4=No"] {
+        for s in ["p41", "t2/r5/c3", "sdt:7", "fld:2", "chk:3=Yes;4=No"] {
             assert_eq!(Locator::parse(s).unwrap().to_string(), s);
         }
         for bad in ["p0", "t1/r1", "chk:", "chk:3", "x", "t1/r1/c1/d"] {

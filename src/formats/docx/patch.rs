@@ -73,6 +73,10 @@ impl Patcher<'_> {
                 let sdt = self.ix.sdt(*n).ok_or("no such content control")?;
                 self.fill_sdt(sdt, value)
             }
+            Locator::FormText(n) => {
+                let begin = self.ix.form_text(*n).ok_or("no such form field")?;
+                self.fill_form_text(begin, value).map(|e| vec![e])
+            }
             Locator::Checks(boxes) => self.tick(boxes, value),
         }
     }
@@ -447,6 +451,28 @@ impl Patcher<'_> {
             }
         });
         Ok(edits)
+    }
+
+    /// Fill a legacy text form field: its result runs (between the
+    /// `separate` and `end` marks) become one run with the answer, in the
+    /// result's formatting.
+    fn fill_form_text(&self, begin: NodeId, value: &str) -> Result<Edit, String> {
+        let tree = self.tree;
+        let runs =
+            content::field_runs(tree, begin).ok_or("the form field's runs are not siblings")?;
+        let rpr = runs
+            .result
+            .iter()
+            .chain(std::iter::once(&runs.separate))
+            .find_map(|&r| tree.child_w(r, "rPr"))
+            .map(|pr| self.clean_rpr(pr, false))
+            .unwrap_or_default();
+        let markers = self.markers(&runs.result);
+        Ok(Edit {
+            start: tree.node(runs.separate).end,
+            end: tree.node(runs.end).start,
+            text: format!("{markers}{}", self.run(runs.separate, &rpr, value)),
+        })
     }
 
     /// Tick the box whose label matches `value` and untick the others.
