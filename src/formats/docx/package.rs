@@ -55,8 +55,10 @@ pub fn open(path: &Path) -> Result<Archive> {
 /// An OLE container is either an encrypted OOXML file or a legacy binary
 /// document; the stream name `EncryptedPackage` tells them apart.
 fn ole_error(path: &Path) -> anyhow::Error {
-    let encrypted = std::fs::read(path)
-        .map(|bytes| contains_utf16(&bytes, "EncryptedPackage"))
+    let mut head = Vec::new();
+    let encrypted = File::open(path)
+        .and_then(|f| f.take(MAX_PART_BYTES).read_to_end(&mut head))
+        .map(|_| contains_utf16(&head, "EncryptedPackage"))
         .unwrap_or(false);
     if encrypted {
         hint(
