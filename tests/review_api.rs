@@ -801,10 +801,15 @@ fn twenty_parallel_clients_lose_no_decision() {
 
 /// Start `vouch review --no-open` and read the URL it prints.
 fn spawn_binary(review: &Path) -> (std::process::Child, u16, String) {
+    spawn_binary_on(review, "2026-06-01")
+}
+
+/// The same, with `today` as the date staleness is judged against.
+fn spawn_binary_on(review: &Path, today: &str) -> (std::process::Child, u16, String) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vouch"))
         .args(["review", "--no-open"])
         .arg(review)
-        .env("VOUCH_TODAY", "2026-06-01")
+        .env("VOUCH_TODAY", today)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::inherit())
         .spawn()
@@ -876,7 +881,7 @@ fn killing_the_server_mid_stream_keeps_the_file_whole() {
     decider.join().unwrap();
     let acknowledged = acknowledged.load(Ordering::SeqCst);
     assert!(
-        acknowledged >= 30 && acknowledged < 400,
+        (30..400).contains(&acknowledged),
         "killed mid-stream ({acknowledged})"
     );
     let file = ReviewFile::read(&review).expect("the review file is still valid JSON");
@@ -925,4 +930,55 @@ fn sigterm_stops_the_server_cleanly() {
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "port released"
     );
+}
+
+#[test]
+fn entries_past_their_review_date_are_marked_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = write_review(dir.path(), 3);
+    for (today, stale) in [("2000-01-01", false), ("2099-01-01", true)] {
+        let (mut child, port, token) = spawn_binary_on(&review, today);
+        let reply = send(
+            port,
+            "GET",
+            "/api/review",
+            &[
+                ("Host", &format!("127.0.0.1:{port}")),
+                ("X-Vouch-Token", &token),
+            ],
+            None,
+        )
+        .unwrap();
+        child.kill().unwrap();
+        let _ = child.wait();
+        let items = reply.json()["items"].as_array().unwrap().clone();
+        for item in &items {
+            for s in item["suggestions"].as_array().unwrap() {
+                assert_eq!(s["stale"], stale, "on {today}: {}", s["entry"]);
+                assert!(s["reviewed"].is_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_changed_library_is_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = dir.path().join("buyer.review.json");
+    let mut file = review_file(&library(), 2);
+    file.library.hash = "f".repeat(64);
+    file.write(&review).unwrap();
+    let server = TestServer::start(&review);
+    let warnings = server.call("GET", "/api/review", None).json()["warnings"].clone();
+    let warnings = warnings.as_array().unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0]
+        .as_str()
+        .unwrap()
+        .contains("changed since this questionnaire was imported"));
+
+    let same = write_review(dir.path(), 2);
+    let server = TestServer::start(&same);
+    let warnings = server.call("GET", "/api/review", None).json()["warnings"].clone();
+    assert_eq!(warnings, json!([]));
 }

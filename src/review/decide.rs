@@ -389,3 +389,86 @@ fn check_len(what: &str, value: &str, max: usize) -> Result<(), Refusal> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn canonical_answers_show_in_the_dropdowns_spelling() {
+        let yn = allowed(&["Y", "N", "NA"]);
+        assert_eq!(displayed_choice("Yes", &yn).as_deref(), Some("Y"));
+        assert_eq!(displayed_choice("N/A", &yn).as_deref(), Some("NA"));
+        assert_eq!(displayed_choice("Partial", &yn), None);
+        let long = allowed(&["Compliant", "Partially Compliant", "Not Applicable"]);
+        assert_eq!(displayed_choice("Yes", &long).as_deref(), Some("Compliant"));
+        assert_eq!(
+            displayed_choice("Partial", &long).as_deref(),
+            Some("Partially Compliant")
+        );
+        assert_eq!(
+            displayed_choice("N/A", &long).as_deref(),
+            Some("Not Applicable")
+        );
+        assert_eq!(displayed_choice("Yes", &[]).as_deref(), Some("Yes"));
+    }
+
+    fn item() -> ReviewItem {
+        ReviewItem {
+            key: 0,
+            id: None,
+            question: "Is MFA enforced?".into(),
+            section: None,
+            location: crate::questionnaire::Location {
+                sheet: "Sheet1".into(),
+                cell: "B2".into(),
+                row: 2,
+            },
+            slots: vec![],
+            suggestions: vec![],
+            status: Status::NoMatch,
+            answer: None,
+            note: None,
+            history: vec![],
+        }
+    }
+
+    #[test]
+    fn undo_walks_back_through_a_bounded_history() {
+        let mut it = item();
+        let edit = |n: usize| Decision::Edit {
+            choice: Some("yes".into()),
+            text: format!("v{n}"),
+        };
+        for n in 0..HISTORY_LIMIT + 5 {
+            decide(&mut it, &edit(n), None).unwrap();
+        }
+        assert_eq!(it.answer.as_ref().unwrap().choice.as_deref(), Some("Yes"));
+        assert_eq!(it.history.len(), HISTORY_LIMIT);
+        decide(&mut it, &Decision::Undo, None).unwrap();
+        assert_eq!(
+            it.answer.as_ref().unwrap().text,
+            format!("v{}", HISTORY_LIMIT + 3)
+        );
+        while !it.history.is_empty() {
+            decide(&mut it, &Decision::Undo, None).unwrap();
+        }
+        // The oldest states fell off the end: undo stops at v4, not NoMatch.
+        assert_eq!(it.status, Status::Edited);
+        assert_eq!(it.answer.as_ref().unwrap().text, "v4");
+        assert!(decide(&mut it, &Decision::Undo, None).is_err());
+    }
+
+    #[test]
+    fn accepting_without_a_suggestion_is_refused() {
+        let mut it = item();
+        let refusal = decide(&mut it, &Decision::Accept { pick: Pick::Top }, None).unwrap_err();
+        assert!(matches!(refusal, Refusal::Invalid(_)));
+        assert_eq!(it.status, Status::NoMatch);
+        assert!(it.history.is_empty(), "a refused decision leaves no trace");
+    }
+}

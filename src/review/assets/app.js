@@ -397,7 +397,8 @@ function answerCard(item) {
   }
   if (item.note) body.push(h("div", { class: "note" }, h("strong", null, "Needs input: "), item.note));
   const head = h("div", { class: "card-head" }, h("h2", null, title));
-  if (t && answer && answer.entry === t.entry) head.append(h("span", { class: `band ${t.confidence}` }, `${t.confidence} confidence`));
+  const untouched = item.status === "suggested" || item.status === "accepted";
+  if (t && answer && untouched && answer.entry === t.entry) head.append(h("span", { class: `band ${t.confidence}` }, `${t.confidence} confidence`));
   return h("section", { class: "card", "aria-label": title },
     head,
     h("div", { class: "card-body" }, body),

@@ -31,9 +31,9 @@ pub fn routes() -> Router<Arc<Store>> {
 }
 
 async fn review(State(store): Shared) -> Response {
-    blocking(move || {
-        let file = store.read().map_err(internal)?;
-        Ok(Json(view::review(&file, &store)).into_response())
+    blocking(move || match store.read() {
+        Ok(file) => Json(view::review(&file, &store)).into_response(),
+        Err(e) => internal(e),
     })
     .await
 }
@@ -49,8 +49,8 @@ async fn change(State(store): Shared, Json(request): Json<ChangeRequest>) -> Res
     blocking(move || {
         let (file, keys) = match store.change(request.revision, &request.change) {
             Ok(done) => done,
-            Err(ChangeError::Refused(refusal)) => return Err(refused(&refusal)),
-            Err(ChangeError::Failed(e)) => return Err(internal(e)),
+            Err(ChangeError::Refused(refusal)) => return refused(&refusal),
+            Err(ChangeError::Failed(e)) => return internal(e),
         };
         let items: Vec<_> = file
             .items
@@ -58,12 +58,12 @@ async fn change(State(store): Shared, Json(request): Json<ChangeRequest>) -> Res
             .filter(|i| keys.contains(&i.key))
             .map(|i| view::item(i, &store))
             .collect();
-        Ok(Json(json!({
+        Json(json!({
             "revision": file.revision,
             "changed": keys.len(),
             "items": items,
         }))
-        .into_response())
+        .into_response()
     })
     .await
 }
@@ -80,13 +80,15 @@ fn default_hits() -> usize {
 }
 
 async fn search(State(store): Shared, Query(params): Query<SearchParams>) -> Response {
-    blocking(move || {
-        let hits = store
-            .search(&params.q, params.n.clamp(1, 25))
-            .map_err(|e| error(StatusCode::SERVICE_UNAVAILABLE, &format!("{e:#}")))?;
-        let hits: Vec<_> = hits.iter().map(|s| view::suggestion(s, &store)).collect();
-        Ok(Json(json!({ "results": hits })).into_response())
-    })
+    blocking(
+        move || match store.search(&params.q, params.n.clamp(1, 25)) {
+            Ok(hits) => {
+                let hits: Vec<_> = hits.iter().map(|s| view::suggestion(s, &store)).collect();
+                Json(json!({ "results": hits })).into_response()
+            }
+            Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, &format!("{e:#}")),
+        },
+    )
     .await
 }
 
@@ -97,11 +99,9 @@ struct ExportRequest {
 }
 
 async fn export(State(store): Shared, Json(request): Json<ExportRequest>) -> Response {
-    blocking(move || {
-        let summary = store
-            .export(request.include_unreviewed)
-            .map_err(|e| error(StatusCode::UNPROCESSABLE_ENTITY, &export_message(&e)))?;
-        Ok(Json(summary).into_response())
+    blocking(move || match store.export(request.include_unreviewed) {
+        Ok(summary) => Json(summary).into_response(),
+        Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, &export_message(&e)),
     })
     .await
 }
@@ -120,9 +120,9 @@ fn export_message(e: &anyhow::Error) -> String {
 }
 
 /// Run file or index work off the async threads.
-async fn blocking(work: impl FnOnce() -> Result<Response, Response> + Send + 'static) -> Response {
+async fn blocking(work: impl FnOnce() -> Response + Send + 'static) -> Response {
     match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(response) | Err(response)) => response,
+        Ok(response) => response,
         Err(e) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             &format!("request failed: {e}"),
