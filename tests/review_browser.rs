@@ -515,11 +515,43 @@ async fn scenario(
         assert_eq!(row_status(client, key).await, want, "item {key}");
     }
 
+    step("search the library for another entry");
+    select_row(client, OFF_TOPIC).await;
+    let search = wait_css(client, "#library-search").await;
+    search
+        .send_keys("encryption of customer data at rest")
+        .await
+        .unwrap();
+    press(client, '\u{E007}').await; // Enter
+    let first = wait_css(client, "#search-results .result").await;
+    let picked = first
+        .attr("data-entry")
+        .await
+        .unwrap()
+        .expect("a result names its entry");
+    let shot = client.screenshot().await.map_err(|e| e.to_string())?;
+    std::fs::write(artifacts_dir().join("review-search-1280x800.png"), &shot).unwrap();
+    first
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_revision(client, 6).await;
+    assert_eq!(row_status(client, OFF_TOPIC).await, "accepted");
+
     step("reload");
     client.refresh().await.unwrap();
-    wait_css(client, "body[data-ready='1'][data-revision='5']").await;
+    wait_css(client, "body[data-ready='1'][data-revision='6']").await;
     let file = ReviewFile::read(review).unwrap();
-    assert_eq!(file.revision, 5);
+    assert_eq!(file.revision, 6);
+    let off_topic = file.items[OFF_TOPIC].answer.as_ref().unwrap();
+    assert_eq!(
+        off_topic.entry.as_deref(),
+        Some(picked.as_str()),
+        "the searched entry"
+    );
     for item in &file.items {
         assert_eq!(
             row_status(client, item.key).await,
@@ -528,7 +560,7 @@ async fn scenario(
             item.key
         );
     }
-    let decided = 4 + expected_bulk.len();
+    let decided = 5 + expected_bulk.len();
     assert_eq!(
         text_of(client, "#progress-label").await,
         format!("{decided} / 8 reviewed")

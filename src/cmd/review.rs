@@ -44,6 +44,9 @@ pub fn run(args: &Args, globals: &Globals) -> Result<()> {
 }
 
 async fn serve(config: Config, open: bool) -> Result<()> {
+    // Listen for Ctrl-C before the URL is printed, so an early Ctrl-C also
+    // stops the server cleanly instead of killing it.
+    let stop = shutdown_signal()?;
     let server = Server::bind(config).await?;
     let url = server.url();
     println!("Reviewing at {url}");
@@ -51,7 +54,7 @@ async fn serve(config: Config, open: bool) -> Result<()> {
     if open {
         open_browser(&url);
     }
-    server.run(shutdown_signal()).await
+    server.run(stop).await
 }
 
 /// Print where the review stands once the server has stopped.
@@ -67,26 +70,26 @@ fn summarize(review: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed
+/// when this is called, not when the future is first polled.
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Best effort: a missing opener or a headless machine is not an error.

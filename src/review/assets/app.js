@@ -578,7 +578,9 @@ async function runSearch(text) {
   }
   renderItem();
   const box = $("#library-search");
-  if (box) box.focus();
+  if (box) box.focus({ preventScroll: true });
+  const results = $("#search-results");
+  if (results) results.scrollIntoView({ block: "nearest" });
 }
 
 // ---------------------------------------------------------------- decisions
