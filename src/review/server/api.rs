@@ -31,9 +31,10 @@ pub fn routes() -> Router<Arc<Store>> {
 }
 
 async fn review(State(store): Shared) -> Response {
-    blocking(move || match store.read() {
-        Ok(file) => Json(view::review(&file, &store)).into_response(),
-        Err(e) => internal(e),
+    blocking(move || {
+        store
+            .read(|file| Json(view::review(file, &store)).into_response())
+            .unwrap_or_else(internal)
     })
     .await
 }
@@ -47,23 +48,25 @@ struct ChangeRequest {
 
 async fn change(State(store): Shared, Json(request): Json<ChangeRequest>) -> Response {
     blocking(move || {
-        let (file, keys) = match store.change(request.revision, &request.change) {
-            Ok(done) => done,
-            Err(ChangeError::Refused(refusal)) => return refused(&refusal),
-            Err(ChangeError::Failed(e)) => return internal(e),
-        };
-        let items: Vec<_> = file
-            .items
-            .iter()
-            .filter(|i| keys.contains(&i.key))
-            .map(|i| view::item(i, &store))
-            .collect();
-        Json(json!({
-            "revision": file.revision,
-            "changed": keys.len(),
-            "items": items,
-        }))
-        .into_response()
+        let saved = store.change(request.revision, &request.change, |file, keys| {
+            let items: Vec<_> = file
+                .items
+                .iter()
+                .filter(|i| keys.contains(&i.key))
+                .map(|i| view::item(i, &store))
+                .collect();
+            Json(json!({
+                "revision": file.revision,
+                "changed": keys.len(),
+                "items": items,
+            }))
+            .into_response()
+        });
+        match saved {
+            Ok(response) => response,
+            Err(ChangeError::Refused(refusal)) => refused(&refusal),
+            Err(ChangeError::Failed(e)) => internal(e),
+        }
     })
     .await
 }

@@ -119,36 +119,45 @@ impl Store {
         self.stale.contains(entry)
     }
 
-    /// The review file as it is on disk now.
-    pub fn read(&self) -> Result<ReviewFile> {
+    /// Look at the review file as it is on disk now (`look` runs under
+    /// the lock, so the file is not copied).
+    pub fn read<T>(&self, look: impl FnOnce(&ReviewFile) -> T) -> Result<T> {
         let mut cache = self.lock();
-        Ok(current(&self.review, &mut cache)?.clone())
+        Ok(look(current(&self.review, &mut cache)?))
     }
 
-    /// Apply a change made while looking at revision `seen` and save it.
-    /// Returns the saved file and the keys of the items that changed.
-    pub fn change(
+    /// Apply a change made while looking at revision `seen`, save it, and
+    /// let `report` describe the saved file and the keys of the items that
+    /// changed.
+    pub fn change<T>(
         &self,
         seen: u64,
         change: &Change,
-    ) -> Result<(ReviewFile, Vec<usize>), ChangeError> {
+        report: impl FnOnce(&ReviewFile, &[usize]) -> T,
+    ) -> Result<T, ChangeError> {
         let mut cache = self.lock();
-        let mut file = current(&self.review, &mut cache)
-            .map_err(ChangeError::Failed)?
-            .clone();
-        let changed = decide::apply(&mut file, seen, change, self.library.as_ref())
-            .map_err(ChangeError::Refused)?;
-        // Forget the cache first: if the write fails halfway, the next
-        // request reads whatever is on disk.
-        *cache = None;
+        current(&self.review, &mut cache).map_err(ChangeError::Failed)?;
+        let Some(Cached { stamp, mut file }) = cache.take() else {
+            return Err(ChangeError::Failed(anyhow::anyhow!(
+                "the review file was not loaded"
+            )));
+        };
+        let changed = match decide::apply(&mut file, seen, change, self.library.as_ref()) {
+            Ok(changed) => changed,
+            Err(refusal) => {
+                // A refused change leaves the file as it was.
+                *cache = Some(Cached { stamp, file });
+                return Err(ChangeError::Refused(refusal));
+            }
+        };
+        // The cache stays empty if the write fails: the next request reads
+        // whatever is on disk.
         file.write(&self.review).map_err(ChangeError::Failed)?;
+        let result = report(&file, &changed);
         if let Ok(stamp) = Stamp::of(&self.review) {
-            *cache = Some(Cached {
-                stamp,
-                file: file.clone(),
-            });
+            *cache = Some(Cached { stamp, file });
         }
-        Ok((file, changed))
+        Ok(result)
     }
 
     fn lock(&self) -> MutexGuard<'_, Option<Cached>> {
