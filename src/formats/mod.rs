@@ -3,8 +3,11 @@
 //! module only dispatches on the file's format and defines what writers
 //! receive ([`SlotWrite`]) and report ([`WriteReport`]).
 
+pub mod choice;
+pub mod convert;
 pub mod csv;
 pub mod docx;
+pub mod plan;
 pub mod xlsx;
 
 use crate::questionnaire::{Format, Questionnaire, SlotKind};
@@ -70,4 +73,46 @@ pub struct WriteReport {
     pub truncated: Vec<String>,
     /// Anything else the user should know (e.g. "XLS exported as XLSX").
     pub notes: Vec<String>,
+}
+
+/// Write `writes` into a copy of the review's `source` at `out`, in the
+/// source's format (XLS and ODS become a new XLSX; see [`convert`]).
+pub fn write(
+    review: &crate::review::ReviewFile,
+    source: &Path,
+    writes: &[SlotWrite],
+    out: &Path,
+) -> Result<WriteReport> {
+    match review.source.format {
+        Format::Xlsx | Format::Xlsm => xlsx::write(source, writes, out),
+        Format::Xls | Format::Ods => convert::write(source, review.source.format, writes, out),
+        Format::Csv => csv::write::write(source, writes, &added_columns(review), out),
+        Format::Docx => docx::write(source, writes, out),
+    }
+}
+
+/// The answer columns export adds to a bare question list: the planned
+/// slots' columns (1-based) and headers.
+fn added_columns(review: &crate::review::ReviewFile) -> Vec<(u32, String)> {
+    let mut columns: Vec<(u32, String)> = Vec::new();
+    for slot in review
+        .items
+        .iter()
+        .flat_map(|i| &i.slots)
+        .filter(|s| s.planned)
+    {
+        let Some((_, col)) = xlsx::write::parse_a1(&slot.target) else {
+            continue;
+        };
+        if columns.iter().any(|(c, _)| *c == col) {
+            continue;
+        }
+        let header = slot.header.clone().unwrap_or_else(|| match slot.kind {
+            SlotKind::Choice => "Answer".to_string(),
+            SlotKind::Text => "Comments".to_string(),
+        });
+        columns.push((col, header));
+    }
+    columns.sort();
+    columns
 }

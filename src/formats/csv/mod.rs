@@ -4,6 +4,8 @@ use crate::questionnaire::Questionnaire;
 use anyhow::Result;
 use std::path::Path;
 
+pub mod write;
+
 pub fn read(path: &Path) -> Result<Questionnaire> {
     Err(crate::error::hint(
         format!("{}: CSV import is not implemented yet", path.display()),

@@ -4,6 +4,8 @@ use crate::questionnaire::{Format, Questionnaire};
 use anyhow::Result;
 use std::path::Path;
 
+pub mod write;
+
 pub fn read(path: &Path, _format: Format) -> Result<Questionnaire> {
     Err(crate::error::hint(
         format!(
@@ -16,6 +18,6 @@ pub fn read(path: &Path, _format: Format) -> Result<Questionnaire> {
 
 /// Write `writes` into a copy of `source` at `out` (patching only the
 /// worksheets that receive answers). Signature fixed for the export dispatch.
-pub fn write(source: &Path, _writes: &[super::SlotWrite], _out: &Path) -> Result<super::WriteReport> {
-    Err(crate::error::hint(format!("{}: spreadsheet export is not implemented yet", source.display()), "see the export issue"))
+pub fn write(source: &Path, writes: &[super::SlotWrite], out: &Path) -> Result<super::WriteReport> {
+    write::write(source, writes, out)
 }
