@@ -16,9 +16,9 @@ pub const REVIEW_THRESHOLD: f32 = 0.22;
 
 /// `high` needs all three: a strong score, most of the question covered, and
 /// a clear lead over the runner-up (a near tie means the reviewer must choose).
-pub const HIGH_SCORE: f32 = 0.55;
+pub const HIGH_SCORE: f32 = 0.50;
 pub const HIGH_COVERAGE: f32 = 0.60;
-pub const HIGH_MARGIN: f32 = 0.10;
+pub const HIGH_MARGIN: f32 = 0.25;
 
 /// `medium` needs a fair score and half the question covered.
 pub const MEDIUM_SCORE: f32 = 0.35;
