@@ -4,7 +4,7 @@
 use super::analyze::is_bigram;
 use super::confidence;
 use super::document::{documents, Document};
-use super::index::EntryIndex;
+use super::index::{EntryIndex, IndexedFields};
 use super::rank::{self, EntryTerms, Features, QueryTerm, Tuning};
 use super::{Analyzer, Confidence, Explanation, Suggestion, Term, Vocabulary};
 use crate::library::Library;
@@ -73,11 +73,11 @@ impl Matcher {
         let tuning = Tuning::from_env();
         let analyzer = Analyzer::new(Vocabulary::with_library(library.synonyms.as_ref())?);
         let documents = documents(library);
-        let index = EntryIndex::build(&documents, &analyzer)?;
         let analyzed: Vec<AnalyzedDocument> = documents
             .iter()
             .map(|d| AnalyzedDocument::new(d, &analyzer))
             .collect();
+        let index = EntryIndex::build(analyzed.iter().map(|a| &a.fields))?;
         let (idf, unseen_idf) = inverse_document_frequency(&analyzed);
         let terms = analyzed
             .into_iter()
@@ -250,11 +250,13 @@ impl Matcher {
     }
 }
 
-/// A document's analyzed variants and the set of every term it uses.
+/// A document analyzed once: its variants' terms, the set of every term it
+/// uses, and the same as index fields.
 struct AnalyzedDocument {
     variants: Vec<Vec<Term>>,
     /// Terms of variants, keywords and the topic title.
     all: HashSet<String>,
+    fields: IndexedFields,
 }
 
 impl AnalyzedDocument {
@@ -265,16 +267,41 @@ impl AnalyzedDocument {
             .map(|q| analyzer.analyze_with_bigrams(q))
             .collect();
         let mut all: HashSet<String> = variants.iter().flatten().map(|t| t.text.clone()).collect();
-        for phrase in d.keywords.iter().chain([&d.title]) {
-            all.extend(
+        let mut keywords = Vec::new();
+        for phrase in &d.keywords {
+            keywords.extend(
                 analyzer
                     .analyze_with_bigrams(phrase)
                     .into_iter()
                     .map(|t| t.text),
             );
         }
-        AnalyzedDocument { variants, all }
+        let topic: Vec<String> = analyzer
+            .analyze_with_bigrams(&d.title)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        all.extend(keywords.iter().cloned());
+        all.extend(topic.iter().cloned());
+        let fields = IndexedFields {
+            questions: variants
+                .iter()
+                .map(|v| join(v.iter().map(|t| t.text.as_str())))
+                .collect(),
+            keywords: keywords.join(" "),
+            topic: topic.join(" "),
+            answer: analyzer.terms(&d.text).join(" "),
+        };
+        AnalyzedDocument {
+            variants,
+            all,
+            fields,
+        }
     }
+}
+
+fn join<'a>(terms: impl Iterator<Item = &'a str>) -> String {
+    terms.collect::<Vec<_>>().join(" ")
 }
 
 /// BM25-style IDF of every term over documents, and the IDF of a term seen once.

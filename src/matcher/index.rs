@@ -3,15 +3,11 @@
 //! `answer`), all pre-analyzed by [`Analyzer`] and stored space-separated
 //! with a whitespace tokenizer so tantivy sees exactly our terms.
 
-use super::document::Document;
-use super::Analyzer;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
@@ -29,12 +25,20 @@ const ENTRY_DOC: u64 = u64::MAX;
 
 pub struct EntryIndex {
     reader: IndexReader,
-    entry: Field,
-    variant: Field,
     question: Field,
     keywords: Field,
     topic: Field,
     answer: Field,
+}
+
+/// One document's fields, already analyzed into space-separated terms (the
+/// engine analyzes each document once and shares the result).
+pub struct IndexedFields {
+    /// One string of terms (with bigrams) per question variant.
+    pub questions: Vec<String>,
+    pub keywords: String,
+    pub topic: String,
+    pub answer: String,
 }
 
 /// Per-entry scores from one search.
@@ -54,15 +58,15 @@ impl Hit {
 }
 
 impl EntryIndex {
-    pub fn build(documents: &[Document], analyzer: &Analyzer) -> Result<EntryIndex> {
+    pub fn build<'a>(documents: impl IntoIterator<Item = &'a IndexedFields>) -> Result<EntryIndex> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER)
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
-        let entry = schema.add_u64_field("entry", STORED | FAST);
-        let variant = schema.add_u64_field("variant", STORED | FAST);
+        let entry = schema.add_u64_field("entry", FAST);
+        let variant = schema.add_u64_field("variant", FAST);
         let question = schema.add_text_field("question", text.clone());
         let keywords = schema.add_text_field("keywords", text.clone());
         let topic = schema.add_text_field("topic", text.clone());
@@ -75,29 +79,27 @@ impl EntryIndex {
         let mut writer = index
             .writer_with_num_threads(1, 50_000_000)
             .context("cannot create the search index")?;
-        for (i, d) in documents.iter().enumerate() {
+        for (i, d) in documents.into_iter().enumerate() {
             let i = i as u64;
             for (v, q) in d.questions.iter().enumerate() {
                 let mut doc = TantivyDocument::default();
                 doc.add_u64(entry, i);
                 doc.add_u64(variant, v as u64);
-                doc.add_text(question, terms_with_bigrams(analyzer, q));
+                doc.add_text(question, q);
                 writer.add_document(doc)?;
             }
             let mut doc = TantivyDocument::default();
             doc.add_u64(entry, i);
             doc.add_u64(variant, ENTRY_DOC);
-            doc.add_text(keywords, analyzer.terms(&d.keywords.join(" ; ")).join(" "));
-            doc.add_text(topic, analyzer.terms(&d.title).join(" "));
-            doc.add_text(answer, analyzer.terms(&d.text).join(" "));
+            doc.add_text(keywords, &d.keywords);
+            doc.add_text(topic, &d.topic);
+            doc.add_text(answer, &d.answer);
             writer.add_document(doc)?;
         }
         writer.commit().context("cannot build the search index")?;
         let reader = index.reader().context("cannot open the search index")?;
         Ok(EntryIndex {
             reader,
-            entry,
-            variant,
             question,
             keywords,
             topic,
@@ -134,14 +136,17 @@ impl EntryIndex {
             &BooleanQuery::new(clauses),
             &TopDocs::with_limit(limit).order_by_score(),
         )?;
+        // Read the two ids from fast fields (columnar) rather than loading
+        // each stored document: that decompression dominated query time.
+        let mut columns = Vec::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            columns.push((fast.u64("entry")?, fast.u64("variant")?));
+        }
         for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let get = |f: Field| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_u64())
-                    .unwrap_or_default()
-            };
-            let (entry, variant) = (get(self.entry) as usize, get(self.variant));
+            let (entry_col, variant_col) = &columns[address.segment_ord as usize];
+            let entry = entry_col.first(address.doc_id).unwrap_or_default() as usize;
+            let variant = variant_col.first(address.doc_id).unwrap_or_default();
             let hit = hits.entry(entry).or_default();
             if variant == ENTRY_DOC {
                 hit.entry_score = score;
@@ -152,13 +157,4 @@ impl EntryIndex {
         }
         Ok(hits)
     }
-}
-
-fn terms_with_bigrams(analyzer: &Analyzer, text: &str) -> String {
-    analyzer
-        .analyze_with_bigrams(text)
-        .into_iter()
-        .map(|t| t.text)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
