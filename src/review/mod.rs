@@ -5,10 +5,12 @@
 //! atomically, with a revision number), export reads it. Schema: README.md
 //! ("Review file") and ARCHITECTURE.md.
 
+pub mod build;
 pub mod decide;
 mod file;
 pub mod server;
 
+pub use build::build;
 pub use file::{
     FinalAnswer, LibraryInfo, ReviewFile, ReviewItem, SourceInfo, Status, REVIEW_VERSION,
 };

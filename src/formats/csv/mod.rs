@@ -1,14 +1,6 @@
 //! CSV questionnaires: read (`read.rs`) and write back with answer columns (`write.rs`).
 
-use crate::questionnaire::Questionnaire;
-use anyhow::Result;
-use std::path::Path;
-
+mod read;
 pub mod write;
 
-pub fn read(path: &Path) -> Result<Questionnaire> {
-    Err(crate::error::hint(
-        format!("{}: CSV import is not implemented yet", path.display()),
-        "see the import issue",
-    ))
-}
+pub use read::{read, sniff_delimiter};

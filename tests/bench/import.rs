@@ -1,0 +1,88 @@
+//! Import of HECVAT 4.1.4 end to end (read + detect + match + write the
+//! review file) against a bare calamine read of all its sheets, side by side.
+//!
+//!     cargo bench --bench import
+//!
+//! Prints the median of each over several runs and their ratio. The
+//! acceptance bar (issue 4) is a ratio of at most 3.
+
+use calamine::Reader;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 9;
+
+fn main() {
+    let file = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/questionnaires/hecvat-4.1.4-full-blank.xlsx"
+    ));
+    if !file.is_file() {
+        println!("skipped: {} not found", file.display());
+        return;
+    }
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out = out_dir.path().join("hecvat.review.json");
+    let globals = vouch::cmd::Globals {
+        library: vouch::library::LibrarySource::resolve(None),
+    };
+    // Warm the page cache and any one-time setup for both sides.
+    bare_read(&file);
+    import(&file, &globals, &out);
+
+    let mut bare = Vec::new();
+    let mut full = Vec::new();
+    let mut cells = 0;
+    let mut items = 0;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        cells = bare_read(&file);
+        bare.push(t.elapsed());
+        let t = Instant::now();
+        items = import(&file, &globals, &out);
+        full.push(t.elapsed());
+    }
+    let (bare, full) = (median(bare), median(full));
+    let ratio = full.as_secs_f64() / bare.as_secs_f64();
+    println!("hecvat-4.1.4-full-blank.xlsx, median of {RUNS} runs");
+    println!(
+        "  bare calamine read, all sheets ({cells} cells): {:>8.1} ms",
+        ms(bare)
+    );
+    println!(
+        "  vouch import end to end ({items} items):      {:>8.1} ms",
+        ms(full)
+    );
+    println!(
+        "  ratio: {ratio:.2}x (acceptance: <= 3.00x) {}",
+        if ratio <= 3.0 { "PASS" } else { "FAIL" }
+    );
+}
+
+/// Open the workbook and read every sheet's values, as a bare tool would.
+fn bare_read(file: &Path) -> usize {
+    let mut book = calamine::open_workbook_auto(file).expect("calamine opens HECVAT");
+    let mut cells = 0;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("sheet reads");
+        cells += range.used_cells().count();
+    }
+    cells
+}
+
+/// What `vouch import FILE -o OUT` does, minus printing.
+fn import(file: &Path, globals: &vouch::cmd::Globals, out: &Path) -> usize {
+    let questionnaire = vouch::formats::read(file).expect("import reads HECVAT");
+    let review = vouch::cmd::import::import(&questionnaire, globals).expect("import matches");
+    review.write(out).expect("review file written");
+    review.items.len()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
