@@ -357,7 +357,8 @@ pub fn looks_like_options<'a>(values: impl Iterator<Item = &'a str>) -> bool {
         n += 1;
         let code = v.len() <= 8
             && v.len() >= 2
-            && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && v.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
             && v.chars().any(|c| c.is_ascii_uppercase())
             && !matches!(v, "YES" | "NO" | "NA" | "N/A" | "TBD");
         let list = v.contains(',') && v.split(',').all(|p| !p.trim().is_empty() && p.len() <= 30);
