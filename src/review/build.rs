@@ -3,8 +3,9 @@
 
 use super::{FinalAnswer, LibraryInfo, ReviewFile, ReviewItem, SourceInfo, Status, REVIEW_VERSION};
 use crate::library::Library;
+use crate::matcher::Suggestion;
 use crate::matcher::{Matcher, Query};
-use crate::questionnaire::Questionnaire;
+use crate::questionnaire::{Item, Questionnaire};
 use anyhow::Result;
 
 /// How many suggestions each item keeps for the reviewer.
@@ -20,14 +21,9 @@ pub fn build(
     matcher: &Matcher,
     source_sha256: &str,
 ) -> Result<ReviewFile> {
+    let all_suggestions = suggest_all(questionnaire, matcher)?;
     let mut items = Vec::with_capacity(questionnaire.items.len());
-    for (key, item) in questionnaire.items.iter().enumerate() {
-        let context = item.context();
-        let query = Query {
-            question: &item.question,
-            context: Some(&context),
-        };
-        let suggestions = matcher.suggest(&query, SUGGESTIONS_PER_ITEM)?;
+    for ((key, item), suggestions) in questionnaire.items.iter().enumerate().zip(all_suggestions) {
         let (status, answer) = if item.has_existing_answer() {
             (Status::Prefilled, None)
         } else if let Some(top) = suggestions.first() {
@@ -70,4 +66,48 @@ pub fn build(
         profile: library.profile.values.clone(),
         items,
     })
+}
+
+/// Suggestions for every item, in item order. Matching is most of an
+/// import's time and each question is independent, so the items are split
+/// across the machine's cores.
+fn suggest_all(questionnaire: &Questionnaire, matcher: &Matcher) -> Result<Vec<Vec<Suggestion>>> {
+    let items = &questionnaire.items;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    if threads == 1 || items.len() < 16 {
+        return items.iter().map(|item| suggest(matcher, item)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let results: Vec<Result<Vec<Vec<Suggestion>>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|item| suggest(matcher, item)).collect())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a matching thread panicked")))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for part in results {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
+fn suggest(matcher: &Matcher, item: &Item) -> Result<Vec<Suggestion>> {
+    let context = item.context();
+    let query = Query {
+        question: &item.question,
+        context: Some(&context),
+    };
+    matcher.suggest(&query, SUGGESTIONS_PER_ITEM)
 }

@@ -100,7 +100,11 @@ fn header_groups(grid: &Grid) -> Vec<HeaderGroup> {
             continue;
         };
         match groups.last_mut() {
-            Some(g) if g.rows.last() == Some(&(row - 1)) => {
+            Some(g)
+                if row
+                    .checked_sub(1)
+                    .is_some_and(|above| g.rows.last() == Some(&above)) =>
+            {
                 g.rows.push(row);
                 g.roles.extend(roles); // lower row wins
             }

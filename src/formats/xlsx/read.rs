@@ -51,7 +51,8 @@ impl Book {
                 .sheets
                 .worksheet_range(name)
                 .map_err(|e| calamine_error(&self.path, e))?;
-            if range.height() > limits::MAX_ROWS as usize {
+            let last_row = range.end().map(|(r, _)| r).unwrap_or(0);
+            if last_row >= limits::MAX_ROWS {
                 return Err(limits::too_many_rows(&self.path, name));
             }
             let mut grid = Grid::new(name);
