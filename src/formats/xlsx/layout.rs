@@ -625,8 +625,7 @@ pub fn plan_columns(grid: &Grid, detected: &mut Detected) {
             column: col_name(col),
             header: header.into(),
             role: role.into(),
-            why: "planned: new column after the last used one (no answer column in the file)"
-                .into(),
+            why: "planned: the file has no answer column; export adds this one".into(),
         });
     }
     detected.warnings.push(format!(
