@@ -116,9 +116,8 @@ impl Matcher {
     /// whether to abstain (for `ask --all` and `eval` diagnostics).
     pub fn rank(&self, query: &Query, n: usize) -> Result<Ranking> {
         let terms = self.query_terms(query.question);
-        let hits = self
-            .index
-            .search(&self.search_terms(&terms, query.context), CANDIDATE_DOCS)?;
+        let (primary, secondary) = self.search_terms(&terms, query.context);
+        let hits = self.index.search(&primary, &secondary, CANDIDATE_DOCS)?;
         let mut candidates: Vec<(usize, f32)> = hits.iter().map(|(&e, h)| (e, h.total())).collect();
         candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.truncate(RERANK);
@@ -164,26 +163,31 @@ impl Matcher {
         })
     }
 
-    /// Question terms, their related terms at reduced weight, and context
-    /// terms at reduced weight, for the tantivy query.
-    fn search_terms(&self, terms: &[QueryTerm], context: Option<&str>) -> Vec<(String, f32)> {
-        let mut weighted: Vec<(String, f32)> = Vec::new();
+    /// The buyer's terms, and separately their related terms and the
+    /// context terms at reduced weight (each term once, at its best weight).
+    fn search_terms(
+        &self,
+        terms: &[QueryTerm],
+        context: Option<&str>,
+    ) -> (Vec<(String, f32)>, Vec<(String, f32)>) {
+        let primary: Vec<(String, f32)> =
+            terms.iter().map(|t| (t.text.clone(), t.weight)).collect();
+        let mut secondary: HashMap<String, f32> = HashMap::new();
+        let mut add = |term: &str, weight: f32| {
+            if !terms.iter().any(|t| t.text == term) {
+                let w = secondary.entry(term.to_string()).or_default();
+                *w = w.max(weight);
+            }
+        };
         for t in terms {
-            weighted.push((t.text.clone(), t.weight));
-            weighted.extend(
-                t.related
-                    .iter()
-                    .map(|r| (r.clone(), t.weight * self.tuning.expansion * 0.6)),
-            );
+            for r in &t.related {
+                add(r, t.weight * self.tuning.expansion * 0.6);
+            }
         }
-        let context = context.map(|c| self.query_terms(c)).unwrap_or_default();
-        weighted.extend(
-            context
-                .iter()
-                .filter(|c| !terms.iter().any(|t| t.text == c.text))
-                .map(|c| (c.text.clone(), c.weight * self.tuning.context)),
-        );
-        weighted
+        for c in context.map(|c| self.query_terms(c)).unwrap_or_default() {
+            add(&c.text, c.weight * self.tuning.context);
+        }
+        (primary, secondary.into_iter().collect())
     }
 
     fn explain(&self, scored: Vec<(usize, Features)>, n: usize) -> Vec<Suggestion> {

@@ -77,7 +77,7 @@ impl EntryIndex {
             TextAnalyzer::from(WhitespaceTokenizer::default()),
         );
         let mut writer = index
-            .writer_with_num_threads(1, 50_000_000)
+            .writer_with_num_threads(1, 15_000_000)
             .context("cannot create the search index")?;
         for (i, d) in documents.into_iter().enumerate() {
             let i = i as u64;
@@ -107,9 +107,27 @@ impl EntryIndex {
         })
     }
 
-    /// Search weighted terms; return per-entry hits.
-    pub fn search(&self, terms: &[(String, f32)], limit: usize) -> Result<HashMap<usize, Hit>> {
+    /// Search weighted terms; return per-entry hits. `terms` (what the buyer
+    /// wrote) are searched in every field; `secondary` terms (synonym
+    /// expansions, context) only in the question variants, which keeps the
+    /// query small: the clause count is what query time grows with.
+    pub fn search(
+        &self,
+        terms: &[(String, f32)],
+        secondary: &[(String, f32)],
+        limit: usize,
+    ) -> Result<HashMap<usize, Hit>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (term, weight) in secondary {
+            let q = TermQuery::new(
+                Term::from_field_text(self.question, term),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), weight * BOOST_QUESTION)),
+            ));
+        }
         for (term, weight) in terms {
             for (field, boost) in [
                 (self.question, BOOST_QUESTION),
