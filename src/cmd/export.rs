@@ -73,22 +73,8 @@ pub fn export(args: &Args) -> Result<ExportSummary> {
     check_output(&out, &source, &args.review, expected)?;
     let (writes, skipped) = plan(&review, args.include_unreviewed);
     let report = formats::write(&review, &source, &writes, &out)?;
-    share_like_a_saved_file(&out);
     let items_written = writes.iter().map(|w| w.item).collect::<BTreeSet<_>>().len();
     Ok(ExportSummary::new(out, items_written, report, &skipped))
-}
-
-/// The atomic save goes through a private (0600) temp file; the completed
-/// questionnaire is a document to send on, so give it the usual 0644.
-fn share_like_a_saved_file(out: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let private = std::fs::metadata(out).is_ok_and(|m| m.permissions().mode() & 0o777 == 0o600);
-        if private {
-            let _ = std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o644));
-        }
-    }
 }
 
 /// The buyer's file as recorded at import (relative paths are taken from

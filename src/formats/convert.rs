@@ -43,7 +43,7 @@ pub fn write(
     let mut workbook = Workbook::new();
     let mut used_names = HashSet::new();
     let sheets = book.sheets_metadata().to_vec();
-    for meta in &sheets {
+    for (index, meta) in sheets.iter().enumerate() {
         let range = book
             .worksheet_range(&meta.name)
             .with_context(|| format!("{}: cannot read sheet {:?}", source.display(), meta.name))?;
@@ -57,7 +57,9 @@ pub fn write(
             ));
         }
         worksheet.set_name(&name)?;
-        if meta.visible != SheetVisible::Visible {
+        // The first sheet is active by default and Excel cannot show a
+        // hidden active sheet, so a hidden first sheet stays visible.
+        if meta.visible != SheetVisible::Visible && index > 0 {
             worksheet.set_hidden(true);
         }
         copy_values(worksheet, &range)?;
