@@ -215,10 +215,18 @@ fn choice_value(word: &str, allowed: &[String]) -> Option<String> {
     choice::map(canonical, allowed)
 }
 
-/// `"Yes. We encrypt ..."`; just `"Yes"` when there is no narrative.
+/// `"Yes. We encrypt ..."`; just `"Yes"` when there is no narrative, and
+/// the text as it is when it already starts with the word ("Yes, we ...").
 fn lead_with_choice(word: &str, text: &str) -> String {
     if text.is_empty() {
         return word.to_string();
+    }
+    let starts_with_word = text
+        .get(..word.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(word))
+        && !text[word.len()..].starts_with(char::is_alphanumeric);
+    if starts_with_word {
+        return text.to_string();
     }
     let sep = if word.ends_with(['.', '!', '?', ':']) {
         " "
@@ -381,6 +389,18 @@ mod tests {
         let (w, _) = plan(&r, false);
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].value, "Yes. Acme AI encrypts data at rest.");
+    }
+
+    #[test]
+    fn the_choice_is_not_repeated_when_the_text_starts_with_it() {
+        assert_eq!(lead_with_choice("Yes", "Yes, always."), "Yes, always.");
+        assert_eq!(lead_with_choice("Yes", "yes. Always."), "yes. Always.");
+        assert_eq!(lead_with_choice("No", "None of it."), "No. None of it.");
+        assert_eq!(
+            lead_with_choice("N/A", "N/A: no hardware."),
+            "N/A: no hardware."
+        );
+        assert_eq!(lead_with_choice("Partial", ""), "Partial");
     }
 
     #[test]
