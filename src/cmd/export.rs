@@ -134,7 +134,7 @@ pub fn default_output(review_path: &Path, format: Format) -> PathBuf {
         .or_else(|| file.strip_suffix(".json"))
         .filter(|s| !s.is_empty())
         .unwrap_or("questionnaire");
-    folder_of(review_path).join(format!("{stem}.completed.{}", format.extension()))
+    review_path.with_file_name(format!("{stem}.completed.{}", format.extension()))
 }
 
 fn folder_of(path: &Path) -> PathBuf {
@@ -295,7 +295,7 @@ mod tests {
         );
         assert_eq!(
             default_output(Path::new("x.json"), Format::Csv),
-            PathBuf::from("./x.completed.csv")
+            PathBuf::from("x.completed.csv")
         );
         assert_eq!(output_format(Format::Ods), Format::Xlsx);
         assert_eq!(output_format(Format::Xlsm), Format::Xlsm);
