@@ -63,6 +63,9 @@ pub struct Matcher {
     tuning: Tuning,
 }
 
+/// Terms with their query weights, as the index searches them.
+type WeightedTerms = Vec<(String, f32)>;
+
 /// How many tantivy documents to pull before reranking.
 const CANDIDATE_DOCS: usize = 400;
 /// How many entries to rerank.
@@ -169,7 +172,7 @@ impl Matcher {
         &self,
         terms: &[QueryTerm],
         context: Option<&str>,
-    ) -> (Vec<(String, f32)>, Vec<(String, f32)>) {
+    ) -> (WeightedTerms, WeightedTerms) {
         let primary: Vec<(String, f32)> =
             terms.iter().map(|t| (t.text.clone(), t.weight)).collect();
         let mut secondary: HashMap<String, f32> = HashMap::new();
