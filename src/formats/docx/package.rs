@@ -4,6 +4,7 @@
 //! every other entry is copied raw, byte for byte.
 
 use crate::error::hint;
+use crate::formats::xlsx::limits::contains_utf16;
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::io::{Read, Write};
@@ -74,16 +75,6 @@ fn ole_error(path: &Path) -> anyhow::Error {
             "open it in Word or LibreOffice and save it as .docx, then import the .docx",
         )
     }
-}
-
-fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
-    let needle: Vec<u8> = needle
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_slice())
 }
 
 fn corrupt(path: &Path, why: &str) -> anyhow::Error {

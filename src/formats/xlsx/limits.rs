@@ -125,8 +125,9 @@ fn check_cfb(path: &Path, file: &mut std::fs::File, expect_ooxml: bool) -> Resul
 }
 
 /// True when `haystack` holds `needle` encoded as UTF-16LE (how CFB
-/// directory entries store stream names).
-fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
+/// directory entries store stream names). Shared with the DOCX reader,
+/// which detects encrypted Word files the same way.
+pub(crate) fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
     let encoded: Vec<u8> = needle
         .encode_utf16()
         .flat_map(|u| u.to_le_bytes())
