@@ -4,7 +4,7 @@
 //! every other entry is copied raw, byte for byte.
 
 use crate::error::hint;
-use crate::formats::xlsx::limits::contains_utf16;
+use crate::formats::xlsx::limits::{contains_utf16, read_up_to};
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::io::{Read, Write};
@@ -85,17 +85,6 @@ fn corrupt(path: &Path, why: &str) -> anyhow::Error {
         ),
         "re-save it from Word as .docx; if it came by email or download, fetch it again",
     )
-}
-
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
 }
 
 /// Read an XML part as UTF-8 text (BOM removed); `None` when absent.

@@ -94,7 +94,9 @@ pub fn check(path: &Path, format: Format) -> Result<Container> {
     Ok(container)
 }
 
-fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize> {
+/// Fill `buf` from `file` as far as the file goes (short reads retried).
+/// Shared with the DOCX reader for its magic-byte check.
+pub(crate) fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match file.read(&mut buf[filled..])? {
