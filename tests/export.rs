@@ -33,6 +33,7 @@ fn shared(name: &str) -> PathBuf {
 fn globals() -> vouch::cmd::Globals {
     vouch::cmd::Globals {
         library: vouch::library::LibrarySource::resolve(None),
+        cache: None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! accuracy floor (a regression guard; the numbers are in the README).
 
 use vouch::library::{Library, LibrarySource};
-use vouch::matcher::{Matcher, Query};
+use vouch::matcher::{Matcher, MatcherCache, Query};
 
 fn matcher() -> Matcher {
     let library = Library::open(&LibrarySource::Embedded).expect("starter library");
@@ -119,5 +119,136 @@ fn dev_set_accuracy_floor() {
     );
 }
 
-const TOP1_FLOOR: f64 = 0.69;
-const TOP3_FLOOR: f64 = 0.87;
+const TOP1_FLOOR: f64 = 0.79;
+const TOP3_FLOOR: f64 = 0.92;
+
+/// Questions in several styles, for comparing two matchers' rankings.
+const PROBES: &[&str] = &[
+    "2FA for admins?",
+    "Is data encrypted at rest using AES-256?",
+    "Do you use customer data to train AI models?",
+    "How long do you retain prompts sent to the LLM?",
+    "Are backups tested by restoring them?",
+    "Describe your incident response plan.",
+];
+
+fn rankings(m: &Matcher) -> Vec<Vec<(String, f32)>> {
+    PROBES
+        .iter()
+        .map(|q| {
+            let r = m.rank(&Query::new(q), 10).unwrap();
+            r.candidates
+                .into_iter()
+                .map(|s| (s.entry, s.score))
+                .collect()
+        })
+        .collect()
+}
+
+/// The first open of a library stores its analysis and index; the next one
+/// loads them and ranks exactly as a matcher built in memory does.
+#[test]
+fn index_cache_is_written_once_then_reused_with_identical_rankings() {
+    let library = Library::open(&LibrarySource::Embedded).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = MatcherCache::at(dir.path());
+    let entry = cache.entry_path(&library.hash);
+    assert!(!entry.exists());
+    let first = Matcher::open(&library, Some(&cache)).unwrap();
+    assert!(entry.join("analysis.json").is_file(), "cache entry written");
+    let written = std::fs::metadata(entry.join("analysis.json"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert!(cache
+        .load(
+            &library.hash,
+            library.entries.len() + library.out_of_scope.len()
+        )
+        .is_some());
+    let second = Matcher::open(&library, Some(&cache)).unwrap();
+    let again = std::fs::metadata(entry.join("analysis.json"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(written, again, "a warm open does not rewrite the cache");
+    let fresh = matcher();
+    assert_eq!(rankings(&first), rankings(&fresh));
+    assert_eq!(rankings(&second), rankings(&fresh));
+}
+
+/// A damaged cache entry is ignored: the matcher is rebuilt in memory and
+/// ranks as before, with no error.
+#[test]
+fn damaged_index_cache_falls_back_to_a_fresh_build() {
+    let library = Library::open(&LibrarySource::Embedded).unwrap();
+    let documents = library.entries.len() + library.out_of_scope.len();
+    let fresh = rankings(&matcher());
+    for damage in ["truncated", "ids out of range", "index removed"] {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = MatcherCache::at(dir.path());
+        Matcher::open(&library, Some(&cache)).unwrap();
+        let entry = cache.entry_path(&library.hash);
+        let analysis = entry.join("analysis.json");
+        match damage {
+            "truncated" => {
+                let bytes = std::fs::read(&analysis).unwrap();
+                std::fs::write(&analysis, &bytes[..bytes.len() / 2]).unwrap();
+            }
+            "ids out of range" => {
+                let text = std::fs::read_to_string(&analysis).unwrap();
+                let broken = text.replacen("\"all\":[", "\"all\":[4000000000,", 1);
+                assert_ne!(text, broken);
+                std::fs::write(&analysis, broken).unwrap();
+            }
+            _ => std::fs::remove_dir_all(entry.join("index")).unwrap(),
+        }
+        assert!(cache.load(&library.hash, documents).is_none(), "{damage}");
+        let m = Matcher::open(&library, Some(&cache)).unwrap();
+        assert_eq!(rankings(&m), fresh, "{damage}");
+    }
+}
+
+/// An edited library gets its own cache entry, and its matcher sees the
+/// edit (a stale index would not know the new variant).
+#[test]
+fn edited_library_gets_a_new_cache_entry() {
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = MatcherCache::at(cache_dir.path());
+    let starter = Library::open(&LibrarySource::Embedded).unwrap();
+    Matcher::open(&starter, Some(&cache)).unwrap();
+
+    let folder = tempfile::tempdir().unwrap();
+    let entries = folder.path().join("entries");
+    std::fs::create_dir_all(&entries).unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("answer-library");
+    for name in ["profile.toml", "library.toml"] {
+        std::fs::copy(source.join(name), folder.path().join(name)).unwrap();
+    }
+    for file in std::fs::read_dir(source.join("entries")).unwrap() {
+        let file = file.unwrap().path();
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        if file.ends_with("access.toml") {
+            text = text.replacen(
+                "questions = [",
+                "questions = [\n  \"Is zorblax telemetry quarantined?\",",
+                1,
+            );
+        }
+        std::fs::write(entries.join(file.file_name().unwrap()), text).unwrap();
+    }
+    let edited = Library::open(&LibrarySource::Dir(folder.path().to_path_buf())).unwrap();
+    assert_ne!(edited.hash, starter.hash);
+    let m = Matcher::open(&edited, Some(&cache)).unwrap();
+    let cached: Vec<_> = std::fs::read_dir(cache_dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("index-"))
+        .collect();
+    assert_eq!(cached.len(), 2, "one cache entry per library");
+    let top = m.suggest(&Query::new("zorblax telemetry"), 1).unwrap();
+    assert_eq!(
+        top[0].why.matched_variant,
+        "Is zorblax telemetry quarantined?"
+    );
+}

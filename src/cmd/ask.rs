@@ -1,7 +1,7 @@
 //! `vouch ask "QUESTION" [-n N] [--context TEXT] [--format text|json]`
 
 use super::{Globals, OutputFormat};
-use crate::matcher::{Matcher, Query, Suggestion, REVIEW_THRESHOLD};
+use crate::matcher::{Query, Suggestion, REVIEW_THRESHOLD};
 use anyhow::Result;
 
 #[derive(Debug, clap::Args)]
@@ -23,7 +23,7 @@ pub struct Args {
 
 pub fn run(args: &Args, globals: &Globals) -> Result<()> {
     let library = globals.open_library()?;
-    let matcher = Matcher::new(&library)?;
+    let matcher = globals.open_matcher(&library)?;
     let query = Query {
         question: &args.question,
         context: args.context.as_deref(),

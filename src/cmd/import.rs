@@ -5,7 +5,7 @@
 //! The buyer's file is only read.
 
 use super::Globals;
-use crate::matcher::{Confidence, Matcher};
+use crate::matcher::Confidence;
 use crate::questionnaire::{Questionnaire, SheetLayout};
 use crate::review::ReviewFile;
 use anyhow::Result;
@@ -54,7 +54,7 @@ pub fn run(args: &Args, globals: &Globals) -> Result<()> {
 /// library and the source hash).
 pub fn import(questionnaire: &Questionnaire, globals: &Globals) -> Result<ReviewFile> {
     let library = globals.open_library()?;
-    let matcher = Matcher::new(&library)?;
+    let matcher = globals.open_matcher(&library)?;
     let sha256 = crate::fsutil::sha256_file(&questionnaire.source)?;
     crate::review::build(questionnaire, &library, &matcher, &sha256)
 }

@@ -9,6 +9,7 @@ pub mod library;
 pub mod review;
 
 use crate::library::{Library, LibrarySource};
+use crate::matcher::{Matcher, MatcherCache};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -20,6 +21,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub library: Option<PathBuf>,
 
+    /// Do not read or write the index cache (default folder: $VOUCH_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/vouch, else ~/.cache/vouch); build the index in memory.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -28,6 +34,11 @@ impl Cli {
     pub fn globals(&self) -> Globals {
         Globals {
             library: LibrarySource::resolve(self.library.as_deref()),
+            cache: if self.no_cache {
+                None
+            } else {
+                MatcherCache::default_location()
+            },
         }
     }
 }
@@ -52,12 +63,19 @@ pub enum Command {
 #[derive(Clone, Debug)]
 pub struct Globals {
     pub library: LibrarySource,
+    /// Where the matcher caches its index; `None` builds it in memory.
+    pub cache: Option<MatcherCache>,
 }
 
 impl Globals {
     /// Load the library, failing on any validation error.
     pub fn open_library(&self) -> anyhow::Result<Library> {
         Library::open(&self.library)
+    }
+
+    /// The matcher for a loaded library, from the index cache when it has one.
+    pub fn open_matcher(&self, library: &Library) -> anyhow::Result<Matcher> {
+        Matcher::open(library, self.cache.as_ref())
     }
 }
 

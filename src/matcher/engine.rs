@@ -2,11 +2,14 @@
 //! explain. Built once per process from a loaded [`Library`].
 
 use super::analyze::is_bigram;
+use super::analyzed::AnalyzedLibrary;
+use super::cache::MatcherCache;
 use super::confidence;
 use super::document::{documents, Document};
-use super::index::{EntryIndex, IndexedFields};
-use super::rank::{self, EntryTerms, Features, QueryTerm, Tuning};
-use super::{Analyzer, Confidence, Explanation, Suggestion, Term, Vocabulary};
+use super::index::EntryIndex;
+use super::rank::{self, EntryTerms, Features, QueryTerm, Tuning, Variant};
+use super::terms::{TermId, TermTable};
+use super::{Analyzer, Confidence, Explanation, Suggestion, Vocabulary};
 use crate::library::Library;
 use anyhow::Result;
 use std::collections::{HashMap, HashSet};
@@ -55,55 +58,95 @@ pub struct Matcher {
     analyzer: Analyzer,
     index: EntryIndex,
     documents: Vec<Document>,
-    terms: Vec<EntryTerms>,
-    idf: HashMap<String, f32>,
-    /// Weight for a term no entry contains: as rare as it gets.
+    terms: TermTable,
+    /// Ranking weight of each library term, by id.
+    weights: Vec<f32>,
+    entries: Vec<EntryTerms>,
+    /// Weight of a term no document contains: as rare as it gets.
     unseen_idf: f32,
-    related: HashMap<String, Vec<String>>,
+    /// term text -> the library terms of its related groups.
+    related: HashMap<String, Vec<TermId>>,
     tuning: Tuning,
 }
 
 /// Terms with their query weights, as the index searches them.
 type WeightedTerms = Vec<(String, f32)>;
 
-/// How many tantivy documents to pull before reranking.
-const CANDIDATE_DOCS: usize = 400;
 /// How many entries to rerank.
 const RERANK: usize = 25;
 
 impl Matcher {
+    /// Analyze the library and build its index in memory.
     pub fn new(library: &Library) -> Result<Matcher> {
-        let tuning = Tuning::from_env();
         let analyzer = Analyzer::new(Vocabulary::with_library(library.synonyms.as_ref())?);
         let documents = documents(library);
-        let analyzed: Vec<AnalyzedDocument> = documents
-            .iter()
-            .map(|d| AnalyzedDocument::new(d, &analyzer))
-            .collect();
-        let index = EntryIndex::build(analyzed.iter().map(|a| &a.fields))?;
+        let (analyzed, fields) = AnalyzedLibrary::new(&documents, &analyzer);
+        let index = EntryIndex::build(&fields)?;
+        Ok(Matcher::assemble(analyzer, documents, analyzed, index))
+    }
+
+    /// Like [`Matcher::new`], but reuse the analysis and index cached for
+    /// this library if there is one, and cache them if not.
+    pub fn open(library: &Library, cache: Option<&MatcherCache>) -> Result<Matcher> {
+        let Some(cache) = cache else {
+            return Matcher::new(library);
+        };
+        let analyzer = Analyzer::new(Vocabulary::with_library(library.synonyms.as_ref())?);
+        let documents = documents(library);
+        if let Some((analyzed, index)) = cache.load(&library.hash, documents.len()) {
+            return Ok(Matcher::assemble(analyzer, documents, analyzed, index));
+        }
+        let (analyzed, fields) = AnalyzedLibrary::new(&documents, &analyzer);
+        let index = EntryIndex::build(&fields)?;
+        // A cache that cannot be written only costs the next run time.
+        let _ = cache.store(&library.hash, &analyzed, &index);
+        Ok(Matcher::assemble(analyzer, documents, analyzed, index))
+    }
+
+    /// Weigh the analyzed library's terms and put the parts together.
+    fn assemble(
+        analyzer: Analyzer,
+        documents: Vec<Document>,
+        analyzed: AnalyzedLibrary,
+        index: EntryIndex,
+    ) -> Matcher {
+        let tuning = Tuning::from_env();
         let (idf, unseen_idf) = inverse_document_frequency(&analyzed);
-        let terms = analyzed
-            .into_iter()
-            .map(|a| {
-                let weigh = |v: &Vec<Term>| {
-                    v.iter()
-                        .map(|t| (t.text.clone(), term_weight(t, &idf, unseen_idf, &tuning)))
-                        .collect()
-                };
-                EntryTerms::new(a.variants.iter().map(weigh).collect(), a.all)
+        let terms = analyzed.terms;
+        let weights: Vec<f32> = (0..terms.len() as TermId)
+            .map(|id| {
+                term_weight(
+                    terms.text(id),
+                    terms.is_generic(id),
+                    idf[id as usize],
+                    &tuning,
+                )
             })
             .collect();
-        let related = related_map(&analyzer);
-        Ok(Matcher {
+        let entries = analyzed
+            .documents
+            .into_iter()
+            .map(|d| {
+                let variants = d
+                    .variants
+                    .iter()
+                    .map(|v| Variant::new(v.iter().map(|&id| (id, weights[id as usize])).collect()))
+                    .collect();
+                EntryTerms::new(variants, d.all)
+            })
+            .collect();
+        let related = related_map(&analyzer, &terms);
+        Matcher {
             analyzer,
             index,
             documents,
             terms,
-            idf,
+            weights,
+            entries,
             unseen_idf,
             related,
             tuning,
-        })
+        }
     }
 
     pub fn analyzer(&self) -> &Analyzer {
@@ -120,8 +163,13 @@ impl Matcher {
     pub fn rank(&self, query: &Query, n: usize) -> Result<Ranking> {
         let terms = self.query_terms(query.question);
         let (primary, secondary) = self.search_terms(&terms, query.context);
-        let hits = self.index.search(&primary, &secondary, CANDIDATE_DOCS)?;
-        let mut candidates: Vec<(usize, f32)> = hits.iter().map(|(&e, h)| (e, h.total())).collect();
+        let hits = self.index.search(&primary, &secondary)?;
+        let mut candidates: Vec<(usize, f32)> = hits
+            .iter()
+            .enumerate()
+            .map(|(e, h)| (e, h.total()))
+            .filter(|c| c.1 > 0.0)
+            .collect();
         candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.truncate(RERANK);
         let top_bm25 = candidates
@@ -134,7 +182,13 @@ impl Matcher {
             .map(|&(e, bm25)| {
                 (
                     e,
-                    rank::features(&terms, &self.terms[e], bm25 / top_bm25, &self.tuning),
+                    rank::features(
+                        &terms,
+                        &self.entries[e],
+                        bm25 / top_bm25,
+                        &self.tuning,
+                        &self.terms,
+                    ),
                 )
             })
             .collect();
@@ -183,8 +237,8 @@ impl Matcher {
             }
         };
         for t in terms {
-            for r in &t.related {
-                add(r, t.weight * self.tuning.expansion * 0.6);
+            for &r in &t.related {
+                add(self.terms.text(r), t.weight * self.tuning.expansion * 0.6);
             }
         }
         for c in context.map(|c| self.query_terms(c)).unwrap_or_default() {
@@ -244,12 +298,17 @@ impl Matcher {
         self.analyzer
             .analyze_with_bigrams(text)
             .into_iter()
+            .map(|t| (self.terms.id(&t.text), t))
             // A bigram the library never uses says nothing about any entry.
-            .filter(|t| !is_bigram(&t.text) || self.idf.contains_key(&t.text))
-            .filter(|t| seen.insert(t.text.clone()))
-            .map(|t| QueryTerm {
-                weight: term_weight(&t, &self.idf, self.unseen_idf, &self.tuning),
+            .filter(|(id, t)| id.is_some() || !is_bigram(&t.text))
+            .filter(|(_, t)| seen.insert(t.text.clone()))
+            .map(|(id, t)| QueryTerm {
+                weight: match id {
+                    Some(id) => self.weights[id as usize],
+                    None => term_weight(&t.text, t.generic, self.unseen_idf, &self.tuning),
+                },
                 related: self.related.get(&t.text).cloned().unwrap_or_default(),
+                id,
                 text: t.text,
                 raw: t.raw,
             })
@@ -257,97 +316,35 @@ impl Matcher {
     }
 }
 
-/// A document analyzed once: its variants' terms, the set of every term it
-/// uses, and the same as index fields.
-struct AnalyzedDocument {
-    variants: Vec<Vec<Term>>,
-    /// Terms of variants, keywords and the topic title.
-    all: HashSet<String>,
-    fields: IndexedFields,
-}
-
-impl AnalyzedDocument {
-    fn new(d: &Document, analyzer: &Analyzer) -> AnalyzedDocument {
-        let variants: Vec<Vec<Term>> = d
-            .questions
-            .iter()
-            .map(|q| analyzer.analyze_with_bigrams(q))
-            .collect();
-        let mut all: HashSet<String> = variants.iter().flatten().map(|t| t.text.clone()).collect();
-        let mut keywords = Vec::new();
-        for phrase in &d.keywords {
-            keywords.extend(
-                analyzer
-                    .analyze_with_bigrams(phrase)
-                    .into_iter()
-                    .map(|t| t.text),
-            );
-        }
-        let topic: Vec<String> = analyzer
-            .analyze_with_bigrams(&d.title)
-            .into_iter()
-            .map(|t| t.text)
-            .collect();
-        all.extend(keywords.iter().cloned());
-        all.extend(topic.iter().cloned());
-        let fields = IndexedFields {
-            questions: variants
-                .iter()
-                .map(|v| join(v.iter().map(|t| t.text.as_str())))
-                .collect(),
-            keywords: keywords.join(" "),
-            topic: topic.join(" "),
-            answer: analyzer.terms(&d.text).join(" "),
-        };
-        AnalyzedDocument {
-            variants,
-            all,
-            fields,
+/// BM25-style IDF of every term id over documents, and the IDF of a term seen once.
+fn inverse_document_frequency(library: &AnalyzedLibrary) -> (Vec<f32>, f32) {
+    let mut df = vec![0usize; library.terms.len()];
+    for d in &library.documents {
+        for &t in &d.all {
+            df[t as usize] += 1;
         }
     }
-}
-
-fn join<'a>(terms: impl Iterator<Item = &'a str>) -> String {
-    terms.collect::<Vec<_>>().join(" ")
-}
-
-/// BM25-style IDF of every term over documents, and the IDF of a term seen once.
-fn inverse_document_frequency(docs: &[AnalyzedDocument]) -> (HashMap<String, f32>, f32) {
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    for d in docs {
-        for t in &d.all {
-            *df.entry(t).or_default() += 1;
-        }
-    }
-    let n = docs.len().max(1) as f32;
+    let n = library.documents.len().max(1) as f32;
     let idf_of = |df: usize| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-    (
-        df.into_iter()
-            .map(|(t, d)| (t.to_string(), idf_of(d)))
-            .collect(),
-        idf_of(1),
-    )
+    (df.into_iter().map(idf_of).collect(), idf_of(1))
 }
 
 /// IDF flattened by `idf_power`, discounted for bigrams, boilerplate and bare numbers.
-fn term_weight(t: &Term, idf: &HashMap<String, f32>, unseen: f32, tuning: &Tuning) -> f32 {
-    let mut weight = idf
-        .get(&t.text)
-        .copied()
-        .unwrap_or(unseen)
-        .powf(tuning.idf_power);
-    if is_bigram(&t.text) {
+fn term_weight(text: &str, generic: bool, idf: f32, tuning: &Tuning) -> f32 {
+    let mut weight = idf.powf(tuning.idf_power);
+    if is_bigram(text) {
         weight *= tuning.bigram;
     }
-    if t.generic || t.text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    if generic || text.chars().all(|c| c.is_ascii_digit() || c == '.') {
         weight *= tuning.generic;
     }
     weight
 }
 
-/// term -> the other single-term members of its related groups.
-fn related_map(analyzer: &Analyzer) -> HashMap<String, Vec<String>> {
-    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+/// term -> the library terms among the other single-term members of its
+/// related groups (a term no document uses can match nothing).
+fn related_map(analyzer: &Analyzer, table: &TermTable) -> HashMap<String, Vec<TermId>> {
+    let mut map: HashMap<String, Vec<TermId>> = HashMap::new();
     for group in &analyzer.vocabulary().related {
         let terms: Vec<String> = group
             .iter()
@@ -358,9 +355,10 @@ fn related_map(analyzer: &Analyzer) -> HashMap<String, Vec<String>> {
             .collect();
         for a in &terms {
             for b in terms.iter().filter(|b| *b != a) {
+                let Some(id) = table.id(b) else { continue };
                 let list = map.entry(a.clone()).or_default();
-                if !list.contains(b) {
-                    list.push(b.clone());
+                if !list.contains(&id) {
+                    list.push(id);
                 }
             }
         }

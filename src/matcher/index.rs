@@ -4,12 +4,17 @@
 //! with a whitespace tokenizer so tantivy sees exactly our terms.
 
 use anyhow::{Context, Result};
-use std::collections::HashMap;
-use tantivy::collector::TopDocs;
+use std::path::Path;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::directory::{MmapDirectory, RamDirectory};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::{
+    DocId, Index, IndexReader, IndexSettings, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
 
 /// Field boosts: a variant is the buyer's question asked another way, so it
 /// weighs most; keywords and the topic title are curated signals; the answer
@@ -25,6 +30,10 @@ const ENTRY_DOC: u64 = u64::MAX;
 
 pub struct EntryIndex {
     reader: IndexReader,
+    /// The files of an index built in memory, for [`EntryIndex::persist`].
+    memory: Option<RamDirectory>,
+    /// Number of documents (entries and out-of-scope kinds) indexed.
+    entries: usize,
     question: Field,
     keywords: Field,
     topic: Field,
@@ -58,7 +67,7 @@ impl Hit {
 }
 
 impl EntryIndex {
-    pub fn build<'a>(documents: impl IntoIterator<Item = &'a IndexedFields>) -> Result<EntryIndex> {
+    pub fn build(documents: &[IndexedFields]) -> Result<EntryIndex> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -71,15 +80,14 @@ impl EntryIndex {
         let keywords = schema.add_text_field("keywords", text.clone());
         let topic = schema.add_text_field("topic", text.clone());
         let answer = schema.add_text_field("answer", text);
-        let index = Index::create_in_ram(schema.build());
-        index.tokenizers().register(
-            TOKENIZER,
-            TextAnalyzer::from(WhitespaceTokenizer::default()),
-        );
+        let memory = RamDirectory::create();
+        let index = Index::create(memory.clone(), schema.build(), IndexSettings::default())
+            .context("cannot create the search index")?;
+        register_tokenizer(&index);
         let mut writer = index
             .writer_with_num_threads(1, 15_000_000)
             .context("cannot create the search index")?;
-        for (i, d) in documents.into_iter().enumerate() {
+        for (i, d) in documents.iter().enumerate() {
             let i = i as u64;
             for (v, q) in d.questions.iter().enumerate() {
                 let mut doc = TantivyDocument::default();
@@ -97,26 +105,71 @@ impl EntryIndex {
             writer.add_document(doc)?;
         }
         writer.commit().context("cannot build the search index")?;
-        let reader = index.reader().context("cannot open the search index")?;
+        drop(writer);
+        let mut built = EntryIndex::from_index(&index, documents.len())?;
+        built.memory = Some(memory);
+        Ok(built)
+    }
+
+    /// Open an index saved by [`EntryIndex::persist`] (memory-mapped).
+    pub fn open(path: &Path, documents: usize) -> Result<EntryIndex> {
+        let index = Index::open_in_dir(path)
+            .with_context(|| format!("cannot open the search index in {}", path.display()))?;
+        register_tokenizer(&index);
+        let opened = EntryIndex::from_index(&index, documents)?;
+        let indexed = opened.reader.searcher().num_docs() as usize;
+        anyhow::ensure!(
+            indexed > 0,
+            "the search index in {} is empty",
+            path.display()
+        );
+        Ok(opened)
+    }
+
+    /// Write an index built in memory to `path` (a new folder).
+    pub fn persist(&self, path: &Path) -> Result<()> {
+        let memory = self
+            .memory
+            .as_ref()
+            .context("only an index built in memory can be saved")?;
+        std::fs::create_dir_all(path)?;
+        let target = MmapDirectory::open(path)
+            .with_context(|| format!("cannot write the search index to {}", path.display()))?;
+        memory
+            .persist(&target)
+            .with_context(|| format!("cannot write the search index to {}", path.display()))?;
+        Ok(())
+    }
+
+    fn from_index(index: &Index, documents: usize) -> Result<EntryIndex> {
+        let schema = index.schema();
+        let field = |name: &str| {
+            schema
+                .get_field(name)
+                .with_context(|| format!("the search index has no field {name}"))
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("cannot open the search index")?;
         Ok(EntryIndex {
             reader,
-            question,
-            keywords,
-            topic,
-            answer,
+            memory: None,
+            entries: documents,
+            question: field("question")?,
+            keywords: field("keywords")?,
+            topic: field("topic")?,
+            answer: field("answer")?,
         })
     }
 
-    /// Search weighted terms; return per-entry hits. `terms` (what the buyer
+    /// Search weighted terms; return a hit per document, by document index
+    /// (zero scores where nothing matched). `terms` (what the buyer
     /// wrote) are searched in every field; `secondary` terms (synonym
     /// expansions, context) only in the question variants, which keeps the
     /// query small: the clause count is what query time grows with.
-    pub fn search(
-        &self,
-        terms: &[(String, f32)],
-        secondary: &[(String, f32)],
-        limit: usize,
-    ) -> Result<HashMap<usize, Hit>> {
+    pub fn search(&self, terms: &[(String, f32)], secondary: &[(String, f32)]) -> Result<Vec<Hit>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (term, weight) in secondary {
             let q = TermQuery::new(
@@ -145,34 +198,96 @@ impl EntryIndex {
                 ));
             }
         }
-        let mut hits: HashMap<usize, Hit> = HashMap::new();
         if clauses.is_empty() {
-            return Ok(hits);
+            return Ok(vec![Hit::default(); self.entries]);
         }
         let searcher = self.reader.searcher();
-        let top = searcher.search(
+        Ok(searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
-        )?;
-        // Read the two ids from fast fields (columnar) rather than loading
-        // each stored document: that decompression dominated query time.
-        let mut columns = Vec::new();
-        for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
-            columns.push((fast.u64("entry")?, fast.u64("variant")?));
-        }
-        for (score, address) in top {
-            let (entry_col, variant_col) = &columns[address.segment_ord as usize];
-            let entry = entry_col.first(address.doc_id).unwrap_or_default() as usize;
-            let variant = variant_col.first(address.doc_id).unwrap_or_default();
-            let hit = hits.entry(entry).or_default();
-            if variant == ENTRY_DOC {
-                hit.entry_score = score;
-            } else if score > hit.variant_score {
-                hit.variant_score = score;
-                hit.variant = variant as usize;
+            &EntryHits {
+                entries: self.entries,
+            },
+        )?)
+    }
+}
+
+fn register_tokenizer(index: &Index) {
+    index.tokenizers().register(
+        TOKENIZER,
+        TextAnalyzer::from(WhitespaceTokenizer::default()),
+    );
+}
+
+/// Collects every matching document into per-entry [`Hit`]s. With a few
+/// dozen clauses over a few thousand documents, scoring them all through
+/// tantivy's union is several times cheaper than a pruned top-k search,
+/// whose block-WAND re-sorts the clauses at every pivot; and no entry is
+/// lost to a top-k cut.
+struct EntryHits {
+    entries: usize,
+}
+
+struct SegmentEntryHits {
+    entry: Column<u64>,
+    variant: Column<u64>,
+    hits: Vec<Hit>,
+}
+
+impl Collector for EntryHits {
+    type Fruit = Vec<Hit>;
+    type Child = SegmentEntryHits;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        // The two ids come from fast fields (columnar), not stored documents.
+        let fast = segment.fast_fields();
+        Ok(SegmentEntryHits {
+            entry: fast.u64("entry")?,
+            variant: fast.u64("variant")?,
+            hits: vec![Hit::default(); self.entries],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<Hit>>) -> tantivy::Result<Vec<Hit>> {
+        let mut all = vec![Hit::default(); self.entries];
+        for segment in segments {
+            for (into, hit) in all.iter_mut().zip(segment) {
+                into.entry_score = into.entry_score.max(hit.entry_score);
+                if hit.variant_score > into.variant_score {
+                    into.variant_score = hit.variant_score;
+                    into.variant = hit.variant;
+                }
             }
         }
-        Ok(hits)
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentEntryHits {
+    type Fruit = Vec<Hit>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let entry = self.entry.first(doc).unwrap_or_default() as usize;
+        let variant = self.variant.first(doc).unwrap_or_default();
+        let Some(hit) = self.hits.get_mut(entry) else {
+            return;
+        };
+        if variant == ENTRY_DOC {
+            hit.entry_score = score;
+        } else if score > hit.variant_score {
+            hit.variant_score = score;
+            hit.variant = variant as usize;
+        }
+    }
+
+    fn harvest(self) -> Vec<Hit> {
+        self.hits
     }
 }

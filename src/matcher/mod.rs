@@ -66,11 +66,15 @@ mod vocabulary;
 
 pub use analyze::{Analyzer, Term};
 pub use vocabulary::Vocabulary;
+mod analyzed;
+mod cache;
 mod confidence;
 mod document;
 mod engine;
 mod index;
 mod rank;
+mod terms;
 
+pub use cache::MatcherCache;
 pub use confidence::REVIEW_THRESHOLD;
 pub use engine::{Matcher, Query, Ranking};

@@ -11,7 +11,8 @@
 //! Generic boilerplate terms carry a fraction of their IDF weight so
 //! "established, documented, approved" does not pull every policy entry up.
 
-use std::collections::{HashMap, HashSet};
+use super::terms::{weight_in, TermId, TermTable};
+use std::collections::HashMap;
 
 /// Every ranking weight in one place. The defaults were chosen by `vouch
 /// eval` runs on the dev set (README, "Matching accuracy"); `VOUCH_TUNING`
@@ -82,48 +83,76 @@ impl Tuning {
     }
 }
 
+/// One question variant of an entry: its distinct terms with their
+/// weights, sorted by term id, and the sum of those weights.
+pub struct Variant {
+    pub terms: Vec<(TermId, f32)>,
+    pub weight: f32,
+}
+
+impl Variant {
+    pub fn new(terms: Vec<(TermId, f32)>) -> Variant {
+        let weight = terms.iter().map(|t| t.1).sum();
+        Variant { terms, weight }
+    }
+
+    fn contains(&self, id: TermId) -> bool {
+        weight_in(&self.terms, id).is_some()
+    }
+}
+
 /// The analyzed terms of one entry, for reranking and explanations.
 pub struct EntryTerms {
-    /// Each variant's distinct terms with their weights.
-    pub variants: Vec<HashMap<String, f32>>,
-    /// Every term of variants, keywords and topic title.
-    pub all: HashSet<String>,
-    /// Unit-length mean of the variants' weighted term vectors: terms that
-    /// recur across an entry's variants define it more than a word used once.
-    pub centroid: HashMap<String, f32>,
+    pub variants: Vec<Variant>,
+    /// Every term of variants, keywords and topic title, sorted.
+    pub all: Vec<TermId>,
+    /// Unit-length mean of the variants' weighted term vectors, sorted by
+    /// term id: terms that recur across an entry's variants define it more
+    /// than a word used once.
+    pub centroid: Vec<(TermId, f32)>,
 }
 
 impl EntryTerms {
-    pub fn new(variants: Vec<HashMap<String, f32>>, all: HashSet<String>) -> EntryTerms {
-        let mut centroid: HashMap<String, f32> = HashMap::new();
+    pub fn new(variants: Vec<Variant>, all: Vec<TermId>) -> EntryTerms {
+        let mut sum: HashMap<TermId, f32> = HashMap::new();
         for v in &variants {
-            for (term, w) in v {
-                *centroid.entry(term.clone()).or_default() += w;
+            for &(term, w) in &v.terms {
+                *sum.entry(term).or_default() += w;
             }
         }
+        // Sorted before summing, so the norm (and every score) is the same
+        // in every process, whatever the hash map's order.
+        let mut centroid: Vec<(TermId, f32)> = sum.into_iter().collect();
+        centroid.sort_unstable_by_key(|c| c.0);
         let norm = centroid
-            .values()
-            .map(|w| w * w)
+            .iter()
+            .map(|c| c.1 * c.1)
             .sum::<f32>()
             .sqrt()
             .max(f32::EPSILON);
-        centroid.values_mut().for_each(|w| *w /= norm);
+        centroid.iter_mut().for_each(|c| c.1 /= norm);
         EntryTerms {
             variants,
             all,
             centroid,
         }
     }
+
+    fn has(&self, id: TermId) -> bool {
+        self.all.binary_search(&id).is_ok()
+    }
 }
 
 /// A question term with its weight.
 #[derive(Clone, Debug)]
 pub struct QueryTerm {
+    /// `None` when no library document uses the term: it can match nothing.
+    pub id: Option<TermId>,
     pub text: String,
     pub raw: String,
     pub weight: f32,
-    /// Related terms (text, weight) searched on its behalf.
-    pub related: Vec<String>,
+    /// Related library terms searched on its behalf.
+    pub related: Vec<TermId>,
 }
 
 /// Features of one candidate entry.
@@ -154,6 +183,7 @@ pub fn features(
     entry: &EntryTerms,
     bm25_relative: f32,
     t: &Tuning,
+    table: &TermTable,
 ) -> Features {
     let total: f32 = query
         .iter()
@@ -164,23 +194,24 @@ pub fn features(
     let mut matched = Vec::new();
     let mut expanded = Vec::new();
     for term in query {
-        if entry.all.contains(&term.text) {
+        if term.id.is_some_and(|id| entry.has(id)) {
             covered += term.weight;
             matched.push(term.raw.clone());
-        } else if let Some(r) = term.related.iter().find(|r| entry.all.contains(*r)) {
+        } else if let Some(&r) = term.related.iter().find(|&&r| entry.has(r)) {
             covered += term.weight * t.expansion;
-            expanded.push(format!("{} -> {r}", term.raw));
+            expanded.push(format!("{} -> {}", term.raw, table.text(r)));
         }
     }
-    let mut sims: Vec<(usize, f32)> = entry
+    // The first variant with the highest overlap.
+    let (best_variant, similarity) = entry
         .variants
         .iter()
+        .map(|v| dice(query, v, t.expansion))
         .enumerate()
-        .map(|(i, v)| (i, dice(query, v, t.expansion)))
-        .collect();
-    sims.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let best_variant = sims.first().map(|s| s.0).unwrap_or(0);
-    let similarity = sims.first().map(|s| s.1).unwrap_or(0.0);
+        .fold(
+            (0, 0.0),
+            |best, (i, s)| if s > best.1 { (i, s) } else { best },
+        );
     let qnorm = query
         .iter()
         .map(|t| t.weight * t.weight)
@@ -189,7 +220,7 @@ pub fn features(
         .max(f32::EPSILON);
     let centroid = query
         .iter()
-        .map(|q| q.weight * entry.centroid.get(&q.text).copied().unwrap_or(0.0))
+        .filter_map(|q| Some(q.weight * weight_in(&entry.centroid, q.id?)?))
         .sum::<f32>()
         / qnorm;
     Features {
@@ -207,14 +238,14 @@ pub fn features(
 /// The variant side counts its full weight, so a long variant that happens
 /// to contain the question's words scores lower than one that is the same
 /// question.
-fn dice(query: &[QueryTerm], variant: &HashMap<String, f32>, expansion: f32) -> f32 {
+fn dice(query: &[QueryTerm], variant: &Variant, expansion: f32) -> f32 {
     let qweight: f32 = query.iter().map(|t| t.weight).sum();
-    let vweight: f32 = variant.values().sum();
+    let vweight = variant.weight;
     let mut shared = 0.0;
     for t in query {
-        if variant.contains_key(&t.text) {
+        if t.id.is_some_and(|id| variant.contains(id)) {
             shared += t.weight;
-        } else if t.related.iter().any(|r| variant.contains_key(r)) {
+        } else if t.related.iter().any(|&r| variant.contains(r)) {
             shared += t.weight * expansion;
         }
     }

@@ -33,6 +33,7 @@ fn main() {
     let review = dir.path().join("hecvat.review.json");
     let globals = vouch::cmd::Globals {
         library: vouch::library::LibrarySource::resolve(None),
+        cache: None,
     };
     let import = vouch::cmd::import::Args {
         file: copy.clone(),
