@@ -109,7 +109,10 @@ impl Analyzer {
     /// [`Analyzer::analyze`] plus a bigram term (`secur_program`) for each
     /// pair of adjacent terms. Bigrams capture compositional concepts
     /// ("security program", "access review", "least privilege") without a
-    /// hand-written phrase for each; they are never generic.
+    /// hand-written phrase for each. A bigram of two boilerplate words
+    /// ("applied evaluated") is boilerplate too, else the CAIQ frame
+    /// "established, documented, approved, communicated, applied, evaluated
+    /// and maintained" would pull every entry with a framed variant.
     pub fn analyze_with_bigrams(&self, text: &str) -> Vec<Term> {
         let terms = self.analyze(text);
         let bigrams: Vec<Term> = terms
@@ -118,7 +121,7 @@ impl Analyzer {
             .map(|w| Term {
                 text: bigram(&w[0].text, &w[1].text),
                 raw: format!("{} {}", w[0].raw, w[1].raw),
-                generic: false,
+                generic: w[0].generic && w[1].generic,
             })
             .collect();
         terms.into_iter().chain(bigrams).collect()
@@ -502,5 +505,14 @@ mod tests {
         let generic: Vec<bool> = t.iter().map(|t| t.generic).collect();
         assert_eq!(t.last().unwrap().text, "encrypt");
         assert_eq!(generic, vec![true, true, true, true, false]);
+    }
+
+    #[test]
+    fn a_bigram_is_boilerplate_only_when_both_words_are() {
+        let a = Analyzer::new(Vocabulary::builtin());
+        let t = a.analyze_with_bigrams("applied, evaluated encryption");
+        let generic = |text: &str| t.iter().find(|t| t.text == text).unwrap().generic;
+        assert!(generic(&bigram("appli", "evalu")));
+        assert!(!generic(&bigram("evalu", "encrypt")));
     }
 }
