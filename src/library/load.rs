@@ -234,8 +234,9 @@ pub fn load(source: &LibrarySource) -> Result<(Library, Vec<Problem>)> {
     let checker = Checker::new(&library);
     let mut seen: HashMap<String, Origin> = HashMap::new();
     let mut entries = Vec::new();
+    let mut lines = LineCounter::default();
     for (file, spanned) in raw_entries {
-        let line = line_of(&file.text, spanned.span().start);
+        let line = lines.line_at(&file.text, spanned.span().start);
         let origin = Origin {
             file: file.display.clone(),
             line,
@@ -277,13 +278,39 @@ fn parse<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// 1-based line numbers of the entries of a file, in order. Counting from
+/// the start of the file for each entry made loading quadratic in file size;
+/// this counts each newline once.
+#[derive(Default)]
+struct LineCounter {
+    /// Address of the text counted so far (a new file restarts the count).
+    text: usize,
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        if self.text != text.as_ptr() as usize || offset < self.offset {
+            *self = LineCounter {
+                text: text.as_ptr() as usize,
+                offset: 0,
+                line: 1,
+            };
+        }
+        self.line += text.as_bytes()[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    LineCounter::default().line_at(text, offset)
 }
 
 fn library_hash(files: &[SourceFile]) -> String {
