@@ -5,7 +5,8 @@
 //! The buyer's file is only read.
 
 use super::Globals;
-use crate::matcher::Confidence;
+use crate::library::Library;
+use crate::matcher::{Confidence, Matcher};
 use crate::questionnaire::{Questionnaire, SheetLayout};
 use crate::review::ReviewFile;
 use anyhow::Result;
@@ -25,8 +26,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, globals: &Globals) -> Result<()> {
-    let questionnaire = crate::formats::read(&args.file)?;
     if args.dry_run {
+        let questionnaire = crate::formats::read(&args.file)?;
         print_layout(&questionnaire);
         print_warnings(&questionnaire.warnings);
         return Ok(());
@@ -41,7 +42,9 @@ pub fn run(args: &Args, globals: &Globals) -> Result<()> {
             "choose another output path with -o; vouch never overwrites the buyer's file",
         ));
     }
-    let review = import(&questionnaire, globals)?;
+    let (questionnaire, library, matcher) = read_and_open(&args.file, globals)?;
+    let sha256 = crate::fsutil::sha256_file(&questionnaire.source)?;
+    let review = crate::review::build(&questionnaire, &library, &matcher, &sha256)?;
     review.write(&output)?;
     print_summary(&questionnaire, &review);
     print_warnings(&questionnaire.warnings);
@@ -50,13 +53,25 @@ pub fn run(args: &Args, globals: &Globals) -> Result<()> {
     Ok(())
 }
 
-/// Match a read questionnaire and build its review file (no I/O but the
-/// library and the source hash).
-pub fn import(questionnaire: &Questionnaire, globals: &Globals) -> Result<ReviewFile> {
-    let library = globals.open_library()?;
-    let matcher = globals.open_matcher(&library)?;
-    let sha256 = crate::fsutil::sha256_file(&questionnaire.source)?;
-    crate::review::build(questionnaire, &library, &matcher, &sha256)
+/// Read the buyer's file and open the library and its matcher, side by
+/// side: the two are independent, and with a warm index cache each is a
+/// large share of an import. A questionnaire error is reported first.
+pub fn read_and_open(file: &Path, globals: &Globals) -> Result<(Questionnaire, Library, Matcher)> {
+    let (questionnaire, opened) = std::thread::scope(|scope| {
+        let opening = scope.spawn(|| -> Result<(Library, Matcher)> {
+            let library = globals.open_library()?;
+            let matcher = globals.open_matcher(&library)?;
+            Ok((library, matcher))
+        });
+        let questionnaire = crate::formats::read(file);
+        let opened = opening
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("opening the answer library panicked")));
+        (questionnaire, opened)
+    });
+    let questionnaire = questionnaire?;
+    let (library, matcher) = opened?;
+    Ok((questionnaire, library, matcher))
 }
 
 /// `dir/buyer.xlsx` -> `dir/buyer.review.json`.

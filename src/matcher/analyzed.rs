@@ -4,7 +4,7 @@
 //! `VOUCH_TUNING` never needs a rebuild.
 
 use super::document::Document;
-use super::index::IndexedFields;
+use super::index::{Fields, IndexedFields};
 use super::terms::{sorted_set, TermId, TermTable};
 use super::Analyzer;
 use serde::{Deserialize, Serialize};
@@ -58,11 +58,11 @@ impl AnalyzedLibrary {
     fn analyze(&mut self, d: &Document, analyzer: &Analyzer) -> (AnalyzedDocument, IndexedFields) {
         let mut all = Vec::new();
         // Each text's terms as one index string, and their ids.
-        let mut intern = |text: &str, terms: &mut TermTable| -> (String, Vec<TermId>) {
+        let mut intern = |text: &str, field: Fields, terms: &mut TermTable| {
             let analyzed = analyzer.analyze_with_bigrams(text);
             let ids: Vec<TermId> = analyzed
                 .iter()
-                .map(|t| terms.intern(&t.text, t.generic))
+                .map(|t| terms.intern(&t.text, t.generic, field))
                 .collect();
             all.extend_from_slice(&ids);
             (join(analyzed.iter().map(|t| t.text.as_str())), ids)
@@ -70,16 +70,16 @@ impl AnalyzedLibrary {
         let mut questions = Vec::with_capacity(d.questions.len());
         let mut variants = Vec::with_capacity(d.questions.len());
         for q in &d.questions {
-            let (text, ids) = intern(q, &mut self.terms);
+            let (text, ids) = intern(q, Fields::QUESTION, &mut self.terms);
             questions.push(text);
             variants.push(sorted_set(ids));
         }
         let keywords: Vec<String> = d
             .keywords
             .iter()
-            .map(|k| intern(k, &mut self.terms).0)
+            .map(|k| intern(k, Fields::KEYWORDS, &mut self.terms).0)
             .collect();
-        let topic = intern(&d.title, &mut self.terms).0;
+        let topic = intern(&d.title, Fields::TOPIC, &mut self.terms).0;
         let fields = IndexedFields {
             questions,
             keywords: keywords.join(" "),

@@ -6,13 +6,13 @@ use super::analyzed::AnalyzedLibrary;
 use super::cache::MatcherCache;
 use super::confidence;
 use super::document::{documents, Document};
-use super::index::EntryIndex;
+use super::index::{EntryIndex, Fields, SearchTerm};
 use super::rank::{self, EntryTerms, Features, QueryTerm, Tuning, Variant};
 use super::terms::{TermId, TermTable};
 use super::{Analyzer, Confidence, Explanation, Suggestion, Vocabulary};
 use crate::library::Library;
 use anyhow::Result;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A question to match, with optional context (section, sheet name).
 #[derive(Clone, Copy, Debug, Default)]
@@ -68,9 +68,6 @@ pub struct Matcher {
     related: HashMap<String, Vec<TermId>>,
     tuning: Tuning,
 }
-
-/// Terms with their query weights, as the index searches them.
-type WeightedTerms = Vec<(String, f32)>;
 
 /// How many entries to rerank.
 const RERANK: usize = 25;
@@ -162,8 +159,9 @@ impl Matcher {
     /// whether to abstain (for `ask --all` and `eval` diagnostics).
     pub fn rank(&self, query: &Query, n: usize) -> Result<Ranking> {
         let terms = self.query_terms(query.question);
-        let (primary, secondary) = self.search_terms(&terms, query.context);
-        let hits = self.index.search(&primary, &secondary)?;
+        let hits = self
+            .index
+            .search(&self.search_terms(&terms, query.context))?;
         let mut candidates: Vec<(usize, f32)> = hits
             .iter()
             .enumerate()
@@ -220,31 +218,46 @@ impl Matcher {
         })
     }
 
-    /// The buyer's terms, and separately their related terms and the
-    /// context terms at reduced weight (each term once, at its best weight).
-    fn search_terms(
-        &self,
-        terms: &[QueryTerm],
-        context: Option<&str>,
-    ) -> (WeightedTerms, WeightedTerms) {
-        let primary: Vec<(String, f32)> =
-            terms.iter().map(|t| (t.text.clone(), t.weight)).collect();
-        let mut secondary: HashMap<String, f32> = HashMap::new();
-        let mut add = |term: &str, weight: f32| {
-            if !terms.iter().any(|t| t.text == term) {
-                let w = secondary.entry(term.to_string()).or_default();
+    /// What to search: the buyer's terms in every field they occur in (and
+    /// the answer text), then their related terms and the context terms at
+    /// reduced weight in the question variants only (each term once, at its
+    /// best weight; sorted, so scores add up in the same order every run).
+    fn search_terms(&self, terms: &[QueryTerm], context: Option<&str>) -> Vec<SearchTerm> {
+        let mut search: Vec<SearchTerm> = terms
+            .iter()
+            .map(|t| SearchTerm {
+                text: t.text.clone(),
+                weight: t.weight,
+                fields: t
+                    .id
+                    .map_or(Fields::NONE, |id| self.terms.fields(id))
+                    .with(Fields::ANSWER),
+            })
+            .collect();
+        let mut secondary: BTreeMap<TermId, f32> = BTreeMap::new();
+        let mut add = |id: TermId, weight: f32| {
+            let in_question = self.terms.fields(id).has(Fields::QUESTION);
+            if in_question && !terms.iter().any(|t| t.id == Some(id)) {
+                let w = secondary.entry(id).or_default();
                 *w = w.max(weight);
             }
         };
         for t in terms {
             for &r in &t.related {
-                add(self.terms.text(r), t.weight * self.tuning.expansion * 0.6);
+                add(r, t.weight * self.tuning.expansion * 0.6);
             }
         }
         for c in context.map(|c| self.query_terms(c)).unwrap_or_default() {
-            add(&c.text, c.weight * self.tuning.context);
+            if let Some(id) = c.id {
+                add(id, c.weight * self.tuning.context);
+            }
         }
-        (primary, secondary.into_iter().collect())
+        search.extend(secondary.into_iter().map(|(id, weight)| SearchTerm {
+            text: self.terms.text(id).to_string(),
+            weight,
+            fields: Fields::QUESTION,
+        }));
+        search
     }
 
     fn explain(&self, scored: Vec<(usize, Features)>, n: usize) -> Vec<Suggestion> {

@@ -4,6 +4,7 @@
 //! with a whitespace tokenizer so tantivy sees exactly our terms.
 
 use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -48,6 +49,38 @@ pub struct IndexedFields {
     pub keywords: String,
     pub topic: String,
     pub answer: String,
+}
+
+/// A set of index fields. Each (term, field) clause costs a dictionary
+/// lookup, a postings open and a BM25 weight, and most terms occur in one or
+/// two fields, so a search only names the fields a term can match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fields(u8);
+
+impl Fields {
+    pub const NONE: Fields = Fields(0);
+    pub const QUESTION: Fields = Fields(1);
+    pub const KEYWORDS: Fields = Fields(2);
+    pub const TOPIC: Fields = Fields(4);
+    /// Answer-text terms are not tracked per term: every term the buyer
+    /// wrote is searched there.
+    pub const ANSWER: Fields = Fields(8);
+
+    pub fn with(self, other: Fields) -> Fields {
+        Fields(self.0 | other.0)
+    }
+
+    pub fn has(self, other: Fields) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+}
+
+/// One term to search, with its query weight and the fields to search it in.
+#[derive(Clone, Debug)]
+pub struct SearchTerm {
+    pub text: String,
+    pub weight: f32,
+    pub fields: Fields,
 }
 
 /// Per-entry scores from one search.
@@ -164,37 +197,27 @@ impl EntryIndex {
         })
     }
 
-    /// Search weighted terms; return a hit per document, by document index
-    /// (zero scores where nothing matched). `terms` (what the buyer
-    /// wrote) are searched in every field; `secondary` terms (synonym
-    /// expansions, context) only in the question variants, which keeps the
-    /// query small: the clause count is what query time grows with.
-    pub fn search(&self, terms: &[(String, f32)], secondary: &[(String, f32)]) -> Result<Vec<Hit>> {
+    /// Search weighted terms, each in the fields it names; return a hit
+    /// per document, by document index (zero scores where nothing matched).
+    pub fn search(&self, terms: &[SearchTerm]) -> Result<Vec<Hit>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (term, weight) in secondary {
-            let q = TermQuery::new(
-                Term::from_field_text(self.question, term),
-                IndexRecordOption::WithFreqs,
-            );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), weight * BOOST_QUESTION)),
-            ));
-        }
-        for (term, weight) in terms {
-            for (field, boost) in [
-                (self.question, BOOST_QUESTION),
-                (self.keywords, BOOST_KEYWORDS),
-                (self.topic, BOOST_TOPIC),
-                (self.answer, BOOST_ANSWER),
+        for term in terms {
+            for (bit, field, boost) in [
+                (Fields::QUESTION, self.question, BOOST_QUESTION),
+                (Fields::KEYWORDS, self.keywords, BOOST_KEYWORDS),
+                (Fields::TOPIC, self.topic, BOOST_TOPIC),
+                (Fields::ANSWER, self.answer, BOOST_ANSWER),
             ] {
+                if !term.fields.has(bit) {
+                    continue;
+                }
                 let q = TermQuery::new(
-                    Term::from_field_text(field, term),
+                    Term::from_field_text(field, &term.text),
                     IndexRecordOption::WithFreqs,
                 );
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), weight * boost)),
+                    Box::new(BoostQuery::new(Box::new(q), term.weight * boost)),
                 ));
             }
         }

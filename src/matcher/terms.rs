@@ -3,6 +3,7 @@
 //! hundred candidate variants per question, string hashing was most of the
 //! per-question time.
 
+use super::index::Fields;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -15,22 +16,33 @@ pub type TermId = u32;
 pub struct TermTable {
     texts: Vec<String>,
     generic: Vec<bool>,
+    /// The index fields each term occurs in.
+    fields: Vec<Fields>,
     /// Rebuilt from `texts` after loading from the cache.
     #[serde(skip)]
     ids: HashMap<String, TermId>,
 }
 
 impl TermTable {
-    /// The id of `text`, adding it if new.
-    pub fn intern(&mut self, text: &str, generic: bool) -> TermId {
-        if let Some(&id) = self.ids.get(text) {
-            return id;
-        }
-        let id = self.texts.len() as TermId;
-        self.texts.push(text.to_string());
-        self.generic.push(generic);
-        self.ids.insert(text.to_string(), id);
+    /// The id of `text`, adding it if new, and note that it occurs in `field`.
+    pub fn intern(&mut self, text: &str, generic: bool, field: Fields) -> TermId {
+        let id = match self.ids.get(text) {
+            Some(&id) => id,
+            None => {
+                let id = self.texts.len() as TermId;
+                self.texts.push(text.to_string());
+                self.generic.push(generic);
+                self.fields.push(Fields::NONE);
+                self.ids.insert(text.to_string(), id);
+                id
+            }
+        };
+        self.fields[id as usize] = self.fields[id as usize].with(field);
         id
+    }
+
+    pub fn fields(&self, id: TermId) -> Fields {
+        self.fields[id as usize]
     }
 
     /// The id of a term the library uses, `None` for any other term.
@@ -58,7 +70,9 @@ impl TermTable {
     ///
     /// [`reindex`]: TermTable::reindex
     pub fn is_consistent(&self) -> bool {
-        self.generic.len() == self.texts.len() && self.ids.len() == self.texts.len()
+        self.generic.len() == self.texts.len()
+            && self.fields.len() == self.texts.len()
+            && self.ids.len() == self.texts.len()
     }
 
     /// Rebuild the text -> id map after deserializing.
