@@ -156,6 +156,16 @@ impl Analyzer {
 
     fn word(&self, raw: &str) -> Word {
         let lower = raw.to_lowercase();
+        // The plural of an acronym ("IDs", "APIs", "VMs") is the acronym:
+        // without this, "user IDs" would read as `ids`, intrusion detection.
+        if let Some(singular) = plural_acronym(raw) {
+            return Word {
+                raw: raw.to_string(),
+                gap: String::new(),
+                stem: singular.to_lowercase(),
+                lower,
+            };
+        }
         let keep = is_acronym(raw)
             || lower.chars().any(|c| c.is_ascii_digit())
             || self.vocabulary.is_acronym(&lower);
@@ -247,6 +257,12 @@ fn glues(prev: &Word, gap: &str, next: &str) -> bool {
 fn is_acronym(raw: &str) -> bool {
     let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && raw.len() <= 10
+}
+
+/// `IDs` -> `ID`: an acronym followed by a lower-case plural `s`.
+fn plural_acronym(raw: &str) -> Option<&str> {
+    let singular = raw.strip_suffix('s')?;
+    is_acronym(singular).then_some(singular)
 }
 
 /// Lower-case words that take a version number: `soc 2`, `iso 27001`.
@@ -514,5 +530,12 @@ mod tests {
         let generic = |text: &str| t.iter().find(|t| t.text == text).unwrap().generic;
         assert!(generic(&bigram("appli", "evalu")));
         assert!(!generic(&bigram("evalu", "encrypt")));
+    }
+
+    #[test]
+    fn plural_acronyms_are_the_acronym() {
+        assert_eq!(terms("user IDs"), terms("user ID"));
+        assert_ne!(terms("IDs"), terms("IDS"));
+        assert_eq!(terms("APIs"), terms("API"));
     }
 }
