@@ -14,17 +14,23 @@ use super::Confidence;
 /// Below this score nothing is suggested: the matcher abstains.
 pub const REVIEW_THRESHOLD: f32 = 0.22;
 
-/// `high` needs all three: a strong score, most of the question covered, and
-/// a clear lead over the runner-up (a near tie means the reviewer must choose).
-pub const HIGH_SCORE: f32 = 0.50;
-pub const HIGH_COVERAGE: f32 = 0.60;
+/// `high` needs all three: a strong score, half the question covered, and
+/// a clear lead over the runner-up. On the dev set: 69 of 309 questions,
+/// 98.6% of them right.
+pub const HIGH_SCORE: f32 = 0.45;
+pub const HIGH_COVERAGE: f32 = 0.50;
 pub const HIGH_MARGIN: f32 = 0.25;
 
-/// `medium` needs a fair score and half the question covered.
-pub const MEDIUM_SCORE: f32 = 0.35;
-pub const MEDIUM_COVERAGE: f32 = 0.40;
+/// `medium` needs a fair score and some lead over the runner-up: the margin
+/// is the feature that best separates right from wrong once the library
+/// covers a topic (dev set: 91% right with a lead of 5% or more, 73% below;
+/// coverage barely separates them). 183 questions, 91.3% right.
+pub const MEDIUM_SCORE: f32 = 0.30;
+pub const MEDIUM_MARGIN: f32 = 0.05;
 
-/// The band and a one-sentence reason, or `None` to abstain.
+/// The band and a one-sentence reason, or `None` to abstain. Everything
+/// else is `low` (dev set: 57 questions, 75.4% right): a near tie with
+/// another entry, or a weak score.
 pub fn band(score: f32, coverage: f32, margin: f32) -> Option<(Confidence, String)> {
     if score < REVIEW_THRESHOLD {
         return None;
@@ -37,16 +43,18 @@ pub fn band(score: f32, coverage: f32, margin: f32) -> Option<(Confidence, Strin
     if score >= HIGH_SCORE && coverage >= HIGH_COVERAGE && margin >= HIGH_MARGIN {
         return Some((Confidence::High, format!("high: {facts}")));
     }
-    if score >= MEDIUM_SCORE && coverage >= MEDIUM_COVERAGE {
+    if score >= MEDIUM_SCORE && margin >= MEDIUM_MARGIN {
         let why = if margin < HIGH_MARGIN {
-            "close runner-up"
+            "runner-up not far behind"
         } else {
             "partial match"
         };
         return Some((Confidence::Medium, format!("medium ({why}): {facts}")));
     }
-    Some((
-        Confidence::Low,
-        format!("low (weak match, check it): {facts}"),
-    ))
+    let why = if margin < MEDIUM_MARGIN {
+        "not clearly ahead of another entry: compare the candidates"
+    } else {
+        "weak match, check it"
+    };
+    Some((Confidence::Low, format!("low ({why}): {facts}")))
 }
