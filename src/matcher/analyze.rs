@@ -255,8 +255,8 @@ fn glues(prev: &Word, gap: &str, next: &str) -> bool {
 
 /// Two or more letters, all upper case (`MFA`, `SOC`, `AIRMF`), optionally with digits.
 fn is_acronym(raw: &str) -> bool {
-    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && raw.len() <= 10
+    let mut letters = raw.chars().filter(|c| c.is_alphabetic());
+    raw.len() <= 10 && letters.clone().count() >= 2 && letters.all(char::is_uppercase)
 }
 
 /// `IDs` -> `ID`: an acronym followed by a lower-case plural `s`.

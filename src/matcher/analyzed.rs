@@ -6,7 +6,7 @@
 use super::document::Document;
 use super::index::{Fields, IndexedFields};
 use super::terms::{sorted_set, TermId, TermTable};
-use super::Analyzer;
+use super::{Analyzer, Term};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -26,21 +26,23 @@ pub struct AnalyzedDocument {
 
 impl AnalyzedLibrary {
     /// Analyze every document once; also return the index fields, which
-    /// share that analysis.
+    /// share that analysis. Text analysis (segmentation, stemming) is most
+    /// of a cold start and each document is independent, so it runs on all
+    /// cores; interning terms into ids is quick and stays in order.
     pub fn new(
         documents: &[Document],
         analyzer: &Analyzer,
     ) -> (AnalyzedLibrary, Vec<IndexedFields>) {
+        let texts = analyze_all(documents, analyzer);
         let mut library = AnalyzedLibrary::default();
         let mut fields = Vec::with_capacity(documents.len());
-        for d in documents {
-            let (document, f) = library.analyze(d, analyzer);
+        for text in texts {
+            let (document, f) = library.intern(text);
             library.documents.push(document);
             fields.push(f);
         }
         (library, fields)
     }
-
     /// True when this (deserialized) analysis describes `documents`
     /// documents and every term id it uses exists, so ranking cannot index
     /// out of bounds on a damaged cache file.
@@ -55,36 +57,35 @@ impl AnalyzedLibrary {
                 .all(|d| valid(&d.all) && d.variants.iter().all(|v| valid(v)))
     }
 
-    fn analyze(&mut self, d: &Document, analyzer: &Analyzer) -> (AnalyzedDocument, IndexedFields) {
+    fn intern(&mut self, text: DocumentText) -> (AnalyzedDocument, IndexedFields) {
         let mut all = Vec::new();
-        // Each text's terms as one index string, and their ids.
-        let mut intern = |text: &str, field: Fields, terms: &mut TermTable| {
-            let analyzed = analyzer.analyze_with_bigrams(text);
-            let ids: Vec<TermId> = analyzed
+        // Each field's terms as one index string, and their ids.
+        let mut intern = |terms: &[Term], field: Fields, table: &mut TermTable| {
+            let ids: Vec<TermId> = terms
                 .iter()
-                .map(|t| terms.intern(&t.text, t.generic, field))
+                .map(|t| table.intern(&t.text, t.generic, field))
                 .collect();
             all.extend_from_slice(&ids);
-            (join(analyzed.iter().map(|t| t.text.as_str())), ids)
+            (join(terms.iter().map(|t| t.text.as_str())), ids)
         };
-        let mut questions = Vec::with_capacity(d.questions.len());
-        let mut variants = Vec::with_capacity(d.questions.len());
-        for q in &d.questions {
-            let (text, ids) = intern(q, Fields::QUESTION, &mut self.terms);
-            questions.push(text);
+        let mut questions = Vec::with_capacity(text.questions.len());
+        let mut variants = Vec::with_capacity(text.questions.len());
+        for q in &text.questions {
+            let (joined, ids) = intern(q, Fields::QUESTION, &mut self.terms);
+            questions.push(joined);
             variants.push(sorted_set(ids));
         }
-        let keywords: Vec<String> = d
+        let keywords: Vec<String> = text
             .keywords
             .iter()
             .map(|k| intern(k, Fields::KEYWORDS, &mut self.terms).0)
             .collect();
-        let topic = intern(&d.title, Fields::TOPIC, &mut self.terms).0;
+        let topic = intern(&text.title, Fields::TOPIC, &mut self.terms).0;
         let fields = IndexedFields {
             questions,
             keywords: keywords.join(" "),
             topic,
-            answer: analyzer.terms(&d.text).join(" "),
+            answer: join(text.answer.iter().map(|t| t.text.as_str())),
         };
         let document = AnalyzedDocument {
             variants,
@@ -92,6 +93,56 @@ impl AnalyzedLibrary {
         };
         (document, fields)
     }
+}
+
+/// One document's fields as analyzed terms, before interning.
+struct DocumentText {
+    questions: Vec<Vec<Term>>,
+    keywords: Vec<Vec<Term>>,
+    title: Vec<Term>,
+    answer: Vec<Term>,
+}
+
+impl DocumentText {
+    fn new(d: &Document, analyzer: &Analyzer) -> DocumentText {
+        let with_bigrams = |texts: &[String]| {
+            texts
+                .iter()
+                .map(|t| analyzer.analyze_with_bigrams(t))
+                .collect()
+        };
+        DocumentText {
+            questions: with_bigrams(&d.questions),
+            keywords: with_bigrams(&d.keywords),
+            title: analyzer.analyze_with_bigrams(&d.title),
+            answer: analyzer.analyze(&d.text),
+        }
+    }
+}
+
+/// Every document's text analyzed, in order, split across the cores.
+fn analyze_all(documents: &[Document], analyzer: &Analyzer) -> Vec<DocumentText> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let chunk = documents.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = documents
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|d| DocumentText::new(d, analyzer))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().expect("text analysis does not panic"))
+            .collect()
+    })
 }
 
 fn join<'a>(terms: impl Iterator<Item = &'a str>) -> String {
