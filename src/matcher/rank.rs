@@ -193,20 +193,27 @@ pub fn features(
     let mut covered = 0.0;
     let mut matched = Vec::new();
     let mut expanded = Vec::new();
+    // Only terms the entry contains (directly or through a related term)
+    // can match one of its variants: most of a question's terms are not in
+    // a given entry, and this loop runs for every variant of 25 candidates.
+    let mut present: Vec<&QueryTerm> = Vec::new();
     for term in query {
         if term.id.is_some_and(|id| entry.has(id)) {
             covered += term.weight;
             matched.push(term.raw.clone());
+            present.push(term);
         } else if let Some(&r) = term.related.iter().find(|&&r| entry.has(r)) {
             covered += term.weight * t.expansion;
             expanded.push(format!("{} -> {}", term.raw, table.text(r)));
+            present.push(term);
         }
     }
+    let qweight: f32 = query.iter().map(|t| t.weight).sum();
     // The first variant with the highest overlap.
     let (best_variant, similarity) = entry
         .variants
         .iter()
-        .map(|v| dice(query, v, t.expansion))
+        .map(|v| dice(&present, qweight, v, t.expansion))
         .enumerate()
         .fold(
             (0, 0.0),
@@ -238,11 +245,12 @@ pub fn features(
 /// The variant side counts its full weight, so a long variant that happens
 /// to contain the question's words scores lower than one that is the same
 /// question.
-fn dice(query: &[QueryTerm], variant: &Variant, expansion: f32) -> f32 {
-    let qweight: f32 = query.iter().map(|t| t.weight).sum();
+/// `present` are the question's terms the entry contains, `qweight` the
+/// weight of all its terms.
+fn dice(present: &[&QueryTerm], qweight: f32, variant: &Variant, expansion: f32) -> f32 {
     let vweight = variant.weight;
     let mut shared = 0.0;
-    for t in query {
+    for t in present {
         if t.id.is_some_and(|id| variant.contains(id)) {
             shared += t.weight;
         } else if t.related.iter().any(|&r| variant.contains(r)) {
