@@ -12,7 +12,6 @@
 //! "established, documented, approved" does not pull every policy entry up.
 
 use super::terms::{weight_in, TermId, TermTable};
-use std::collections::HashMap;
 
 /// Every ranking weight in one place. The defaults were chosen by `vouch
 /// eval` runs on the dev set (README, "Matching accuracy"); `VOUCH_TUNING`
@@ -114,16 +113,20 @@ pub struct EntryTerms {
 
 impl EntryTerms {
     pub fn new(variants: Vec<Variant>, all: Vec<TermId>) -> EntryTerms {
-        let mut sum: HashMap<TermId, f32> = HashMap::new();
-        for v in &variants {
-            for &(term, w) in &v.terms {
-                *sum.entry(term).or_default() += w;
+        // Every (term, weight) of every variant, sorted by term (stable, so
+        // each term's weights add up in variant order), then summed per term.
+        let mut all_terms: Vec<(TermId, f32)> = variants
+            .iter()
+            .flat_map(|v| v.terms.iter().copied())
+            .collect();
+        all_terms.sort_by_key(|t| t.0);
+        let mut centroid: Vec<(TermId, f32)> = Vec::with_capacity(all_terms.len());
+        for (term, w) in all_terms {
+            match centroid.last_mut() {
+                Some(last) if last.0 == term => last.1 += w,
+                _ => centroid.push((term, w)),
             }
         }
-        // Sorted before summing, so the norm (and every score) is the same
-        // in every process, whatever the hash map's order.
-        let mut centroid: Vec<(TermId, f32)> = sum.into_iter().collect();
-        centroid.sort_unstable_by_key(|c| c.0);
         let norm = centroid
             .iter()
             .map(|c| c.1 * c.1)

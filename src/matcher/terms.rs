@@ -4,8 +4,8 @@
 //! per-question time.
 
 use super::index::Fields;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Index of a term in a [`TermTable`].
 pub type TermId = u32;
@@ -18,9 +18,11 @@ pub struct TermTable {
     generic: Vec<bool>,
     /// The index fields each term occurs in.
     fields: Vec<Fields>,
-    /// Rebuilt from `texts` after loading from the cache.
+    /// Rebuilt from `texts` after loading from the cache. A fast
+    /// non-cryptographic hash: keys are the library's own terms and the
+    /// buyer's words, looked up for every word of every question.
     #[serde(skip)]
-    ids: HashMap<String, TermId>,
+    ids: FxHashMap<String, TermId>,
 }
 
 impl TermTable {
