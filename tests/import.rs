@@ -421,6 +421,38 @@ fn fixture_two_header_rows_and_defined_name_list() {
     assert_eq!(q.items[2].id.as_deref(), Some("1.3"));
 }
 
+/// Numbered headings ("2 | Access Control") look like items by their
+/// number; only their bold font says they are section titles.
+#[test]
+fn fixture_bold_numbered_headings_are_sections_not_items() {
+    let q = read(&fixture("xlsx/numbered-headings.xlsx"));
+    let ids: Vec<&str> = q.items.iter().filter_map(|i| i.id.as_deref()).collect();
+    assert_eq!(ids, ["1.1", "1.2", "2.1", "2.2", "3.1"]);
+    let sections: Vec<&str> = q
+        .items
+        .iter()
+        .filter_map(|i| i.section.as_deref())
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "Governance",
+            "Governance",
+            "Access Control",
+            "Access Control",
+            "Incident Response"
+        ]
+    );
+    // Statements without a question mark are still items.
+    assert_eq!(
+        q.items[0].question,
+        "Information security policy is documented and approved"
+    );
+    for item in &q.items {
+        assert_eq!(slot(item, "C").map(|s| s.kind), Some(SlotKind::Choice));
+    }
+}
+
 #[test]
 fn fixture_answers_left_of_questions() {
     let q = read(&fixture("xlsx/answers-left.xlsx"));

@@ -53,6 +53,8 @@ pub struct Grid {
     pub hidden_cols: HashSet<u32>,
     pub merges: Vec<Rect>,
     pub validations: Vec<Validation>,
+    /// Cells in a bold font (XLSX only), as (row, col): section headings.
+    pub bold: HashSet<(u32, u32)>,
     /// One past the last column that holds anything (hidden columns too):
     /// planned answer columns go here.
     pub used_cols: u32,

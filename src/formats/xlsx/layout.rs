@@ -274,7 +274,14 @@ fn list_columns(grid: &Grid, frame: &Frame, rows: &[u32]) -> HashSet<(usize, u32
 
 /// Walk the sheet top to bottom, tracking the section, and build items.
 fn build_items(grid: &Grid, frame: &Frame, out: &mut Detected) {
+    let bold_headings = bold_marks_headings(grid, frame);
+    let heading = |r: u32| {
+        bold_headings
+            .then(|| bold_heading(grid, frame, r))
+            .flatten()
+    };
     let rows: Vec<(u32, String, Option<String>)> = (0..grid.height())
+        .filter(|&r| heading(r).is_none())
         .filter_map(|r| item_row(grid, frame, r).map(|(q, id)| (r, q, id)))
         .collect();
     let item_rows: Vec<u32> = rows.iter().map(|(r, _, _)| *r).collect();
@@ -325,7 +332,7 @@ fn build_items(grid: &Grid, frame: &Frame, out: &mut Detected) {
                     });
                 }
             }
-        } else if let Some(title) = section_title(grid, frame, row) {
+        } else if let Some(title) = heading(row).or_else(|| section_title(grid, frame, row)) {
             section = Some(title);
         }
     }
@@ -471,6 +478,36 @@ fn slots_for(
         });
     }
     Slots::Found(slots)
+}
+
+/// Whether bold marks headings on this sheet: some, but fewer than half,
+/// of the question column's cells below the first header row are bold (a
+/// sheet that sets every question in bold says nothing by it).
+fn bold_marks_headings(grid: &Grid, frame: &Frame) -> bool {
+    let first = frame.header_rows.iter().min().copied().unwrap_or(0);
+    let (mut cells, mut bold) = (0usize, 0usize);
+    for row in first + 1..grid.height() {
+        if frame.header_rows.contains(&row) || grid.text(row, frame.question_col).is_empty() {
+            continue;
+        }
+        cells += 1;
+        bold += usize::from(grid.bold.contains(&(row, frame.question_col)));
+    }
+    bold > 0 && bold * 2 < cells
+}
+
+/// A bold, short, non-question text in the question column: a heading such
+/// as "2 | Access Control", which its number would otherwise make an item.
+fn bold_heading(grid: &Grid, frame: &Frame, row: u32) -> Option<String> {
+    if frame.header_rows.contains(&row) || grid.hidden_rows.contains(&row) {
+        return None;
+    }
+    let text = grid.text(row, frame.question_col);
+    let heading = !text.is_empty()
+        && grid.bold.contains(&(row, frame.question_col))
+        && !text.ends_with('?')
+        && text.len() <= 120;
+    heading.then(|| headers::squash(text))
 }
 
 /// A section heading on a non-item row: the title cell of a header row, or

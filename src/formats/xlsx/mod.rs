@@ -103,6 +103,10 @@ pub fn skip_by_name(name: &str) -> Option<&'static str> {
 fn read_ooxml(path: &Path, format: Format) -> Result<Vec<Sheet>> {
     let mut zip = parts::open(path)?;
     let book_parts = parts::read_workbook(path, &mut zip)?;
+    let bold_styles = match &book_parts.styles {
+        Some(part) => parts::read_bold_styles(path, &mut zip, part)?,
+        None => Default::default(),
+    };
     let mut book = read::Book::open(path, format)?;
     let mut out = Vec::new();
     for (index, entry) in book_parts.sheets.iter().enumerate() {
@@ -122,12 +126,13 @@ fn read_ooxml(path: &Path, format: Format) -> Result<Vec<Sheet>> {
             out.push(skipped(&entry.name, "chart or dialog sheet"));
             continue;
         }
-        let found = parts::read_sheet(path, &mut zip, part, &entry.name)?;
+        let found = parts::read_sheet(path, &mut zip, part, &entry.name, &bold_styles)?;
         let mut grid = book.values(&entry.name)?.clone();
         grid.hidden_rows = found.hidden_rows;
         grid.hidden_cols = found.hidden_cols;
         grid.formulas = found.formulas;
         grid.merges = found.merges;
+        grid.bold = found.bold;
         let mut warnings = Vec::new();
         for raw in found.validations {
             let list = match (raw.kind.as_str(), raw.formula1.as_deref()) {

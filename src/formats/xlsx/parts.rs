@@ -1,8 +1,9 @@
 //! A quick-xml pass over the XLSX parts for what calamine does not expose:
 //! sheet visibility and part paths, defined names, hidden rows and columns,
-//! formula cells, merged ranges, and data validations (both the classic
-//! `<dataValidations>` and the `x14:dataValidations` extension list Excel
-//! uses when a list points at another sheet).
+//! formula cells, merged ranges, bold cells (from `xl/styles.xml`), and data
+//! validations (both the classic `<dataValidations>` and the
+//! `x14:dataValidations` extension list Excel uses when a list points at
+//! another sheet).
 //!
 //! The sheet pass also enforces the row limit, so a million-row sheet is
 //! refused after reading [`MAX_ROWS`](super::limits::MAX_ROWS) rows instead
@@ -46,6 +47,8 @@ pub struct DefinedName {
 pub struct WorkbookParts {
     pub sheets: Vec<SheetEntry>,
     pub names: Vec<DefinedName>,
+    /// Zip path of the styles part, when the workbook has one.
+    pub styles: Option<String>,
 }
 
 /// A data validation as written in the sheet, before its list is resolved.
@@ -66,6 +69,8 @@ pub struct SheetParts {
     pub formulas: HashSet<(u32, u32)>,
     pub merges: Vec<Rect>,
     pub validations: Vec<RawValidation>,
+    /// Cells whose style has a bold font, as (row, col).
+    pub bold: HashSet<(u32, u32)>,
 }
 
 type Zip = zip::ZipArchive<BufReader<std::fs::File>>;
@@ -83,7 +88,13 @@ pub fn read_workbook(path: &Path, zip: &mut Zip) -> Result<WorkbookParts> {
     let rels_part = rels_path(&book_part);
     let targets = read_rels(path, zip, &rels_part)?;
     let base = book_part.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let mut parts = WorkbookParts::default();
+    let mut parts = WorkbookParts {
+        styles: targets
+            .iter()
+            .find(|(_, t)| t.ends_with("styles.xml"))
+            .map(|(_, t)| resolve_target(base, t)),
+        ..WorkbookParts::default()
+    };
     let mut reader = xml_reader(part_reader(path, zip, &book_part)?);
     let mut buf = Vec::new();
     let mut name: Option<(String, Option<usize>)> = None;
@@ -190,6 +201,60 @@ fn read_rels(path: &Path, zip: &mut Zip, part: &str) -> Result<Vec<(String, Stri
     Ok(out)
 }
 
+/// The cell style indexes (`s` attribute) whose font is bold: `<cellXfs>`
+/// entries point at `<fonts>` entries, and a font is bold when it has a
+/// `<b/>` that is not `val="0"`. A missing part means no bold cells.
+pub fn read_bold_styles(path: &Path, zip: &mut Zip, part: &str) -> Result<HashSet<u32>> {
+    if zip.index_for_name(part).is_none() {
+        return Ok(HashSet::new());
+    }
+    let mut reader = xml_reader(part_reader(path, zip, part)?);
+    let mut buf = Vec::new();
+    let (mut bold_fonts, mut font, mut in_fonts, mut in_xfs) = (Vec::new(), false, false, false);
+    let mut styles = HashSet::new();
+    let mut xf = 0u32;
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| xml_error(path, part, e))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => match e.local_name().as_ref() {
+                "fonts" => in_fonts = !matches!(event, Event::Empty(_)),
+                "cellXfs" => in_xfs = !matches!(event, Event::Empty(_)),
+                "font" if in_fonts => {
+                    bold_fonts.push(false);
+                    font = !matches!(event, Event::Empty(_));
+                }
+                "b" if font => {
+                    let off = attr(e, "val").is_some_and(|v| v == "0" || v == "false");
+                    if let Some(last) = bold_fonts.last_mut() {
+                        *last = !off;
+                    }
+                }
+                "xf" if in_xfs => {
+                    let font_id = attr(e, "fontId").and_then(|v| v.parse::<usize>().ok());
+                    if font_id.is_some_and(|f| bold_fonts.get(f) == Some(&true)) {
+                        styles.insert(xf);
+                    }
+                    xf += 1;
+                }
+                _ => {}
+            },
+            Event::End(ref e) => match e.local_name().as_ref() {
+                "fonts" => in_fonts = false,
+                "cellXfs" => in_xfs = false,
+                "font" => font = false,
+                _ => {}
+            },
+            Event::DocType(_) => return Err(limits::dtd(path, part)),
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(styles)
+}
+
 /// Where the sheet pass is inside a data validation.
 #[derive(Default)]
 struct ValidationState {
@@ -207,7 +272,14 @@ enum Field {
 
 /// Read one worksheet part. Fails when the sheet has more than
 /// [`MAX_ROWS`](limits::MAX_ROWS) rows with values.
-pub fn read_sheet(path: &Path, zip: &mut Zip, part: &str, sheet: &str) -> Result<SheetParts> {
+/// `bold_styles` are the style indexes of [`read_bold_styles`].
+pub fn read_sheet(
+    path: &Path,
+    zip: &mut Zip,
+    part: &str,
+    sheet: &str,
+    bold_styles: &HashSet<u32>,
+) -> Result<SheetParts> {
     let mut out = SheetParts::default();
     let mut reader = xml_reader(part_reader(path, zip, part)?);
     let mut buf = Vec::new();
@@ -239,6 +311,10 @@ pub fn read_sheet(path: &Path, zip: &mut Zip, part: &str, sheet: &str) -> Result
                         if let Some((r, c)) = attr(e, "r").and_then(|r| parse_cell(&r)) {
                             row = r.unwrap_or(row);
                             col = c.unwrap_or(col);
+                        }
+                        let style = attr(e, "s").and_then(|v| v.parse::<u32>().ok());
+                        if style.is_some_and(|s| bold_styles.contains(&s)) {
+                            out.bold.insert((row, col));
                         }
                         in_cell = !empty;
                         if empty {
