@@ -35,7 +35,7 @@ pub fn read(path: &Path, format: Format) -> Result<Questionnaire> {
 /// One sheet of the workbook: skipped (with why) or read into a grid.
 enum Sheet {
     Skipped(SheetLayout),
-    Read(Grid, Vec<String>),
+    Read(Box<Grid>, Vec<String>),
 }
 
 fn skipped(name: &str, why: &str) -> Sheet {
@@ -158,7 +158,7 @@ fn read_ooxml(path: &Path, format: Format) -> Result<Vec<Sheet>> {
             });
         }
         warnings.dedup();
-        out.push(Sheet::Read(grid, warnings));
+        out.push(Sheet::Read(Box::new(grid), warnings));
     }
     Ok(out)
 }
@@ -198,7 +198,7 @@ fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
                 })
                 .collect();
         }
-        out.push(Sheet::Read(grid, Vec::new()));
+        out.push(Sheet::Read(Box::new(grid), Vec::new()));
     }
     Ok(out)
 }
@@ -219,7 +219,7 @@ fn assemble(path: &Path, format: Format, sheets: Vec<Sheet>) -> Questionnaire {
                 warnings.extend(sheet_warnings);
                 let found = layout::detect(&grid);
                 layouts.push(None);
-                detected.push(Some((grid, found)));
+                detected.push(Some((*grid, found)));
             }
         }
     }
