@@ -117,8 +117,11 @@ impl EntryIndex {
         let index = Index::create(memory.clone(), schema.build(), IndexSettings::default())
             .context("cannot create the search index")?;
         register_tokenizer(&index);
+        // Two indexing threads (two segments) nearly halve a cold build on
+        // a 2-core machine; BM25 statistics are index-wide, so scores do
+        // not depend on which segment a document lands in.
         let mut writer = index
-            .writer_with_num_threads(1, 15_000_000)
+            .writer_with_num_threads(2, 30_000_000)
             .context("cannot create the search index")?;
         for (i, d) in documents.iter().enumerate() {
             let i = i as u64;
