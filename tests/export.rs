@@ -19,11 +19,17 @@ const CAIQ: &str = "csa-caiq-v4.0.3-blank.xlsx";
 const HECVAT: &str = "hecvat-4.1.4-full-blank.xlsx";
 
 fn shared(name: &str) -> PathBuf {
-    Path::new(concat!(
+    let path = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/questionnaires"
     ))
-    .join(name)
+    .join(name);
+    assert!(
+        path.is_file(),
+        "{} not found: the tests read the public questionnaires from ../shared beside the checkout",
+        path.display()
+    );
+    path
 }
 
 // The library is called directly rather than through the `vouch` binary:

@@ -29,9 +29,15 @@ use vouch::formats;
 use vouch::questionnaire::{Item, Questionnaire, SlotKind};
 
 fn shared(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/questionnaires")
-        .join(name)
+        .join(name);
+    assert!(
+        path.is_file(),
+        "{} not found: the tests read the public questionnaires from ../shared beside the checkout",
+        path.display()
+    );
+    path
 }
 
 fn fixture(name: &str) -> PathBuf {
