@@ -177,8 +177,8 @@ fn index_cache_is_written_once_then_reused_with_identical_rankings() {
     assert_eq!(rankings(&second), rankings(&fresh));
 }
 
-/// A damaged cache entry is ignored: the matcher is rebuilt in memory and
-/// ranks as before, with no error.
+/// A damaged cache entry is ignored: the matcher is rebuilt in memory,
+/// ranks as before, with no error, and the entry is written anew.
 #[test]
 fn damaged_index_cache_falls_back_to_a_fresh_build() {
     let library = Library::open(&LibrarySource::Embedded).unwrap();
@@ -206,6 +206,10 @@ fn damaged_index_cache_falls_back_to_a_fresh_build() {
         assert!(cache.load(&library.hash, documents).is_none(), "{damage}");
         let m = Matcher::open(&library, Some(&cache)).unwrap();
         assert_eq!(rankings(&m), fresh, "{damage}");
+        assert!(
+            cache.load(&library.hash, documents).is_some(),
+            "{damage}: the damaged entry is replaced"
+        );
     }
 }
 

@@ -76,8 +76,8 @@ impl MatcherCache {
         Some((analyzed, index))
     }
 
-    /// Save an analysis and its index (built in memory) for next time, then
-    /// drop old entries.
+    /// Save an analysis and its index (built in memory) for next time,
+    /// replacing a damaged entry, then drop old entries.
     pub fn store(
         &self,
         library_hash: &str,
@@ -85,9 +85,6 @@ impl MatcherCache {
         index: &EntryIndex,
     ) -> Result<()> {
         let target = self.entry_path(library_hash);
-        if target.is_dir() {
-            return Ok(());
-        }
         std::fs::create_dir_all(&self.dir)
             .with_context(|| format!("cannot create the cache folder {}", self.dir.display()))?;
         let temp = tempfile::Builder::new()
@@ -100,6 +97,11 @@ impl MatcherCache {
         )?;
         index.persist(&temp.path().join("index"))?;
         let built = temp.keep();
+        // Only called when loading failed: an entry already there is
+        // damaged (a reader never sees half an entry), so replace it.
+        if target.is_dir() {
+            let _ = std::fs::remove_dir_all(&target);
+        }
         if std::fs::rename(&built, &target).is_err() {
             // Another vouch stored the same entry first: keep theirs.
             let _ = std::fs::remove_dir_all(&built);
