@@ -66,6 +66,9 @@ pub struct Matcher {
     unseen_idf: f32,
     /// term text -> the library terms of its related groups.
     related: HashMap<String, Vec<TermId>>,
+    /// Terms found mostly in AI entries: a question with none of them is
+    /// not about AI.
+    ai_terms: Vec<bool>,
     tuning: Tuning,
 }
 
@@ -120,7 +123,7 @@ impl Matcher {
                 )
             })
             .collect();
-        let entries = analyzed
+        let entries: Vec<EntryTerms> = analyzed
             .documents
             .into_iter()
             .map(|d| {
@@ -133,6 +136,7 @@ impl Matcher {
             })
             .collect();
         let related = related_map(&analyzer, &terms);
+        let ai_terms = ai_terms(&documents, &entries, terms.len());
         Matcher {
             analyzer,
             index,
@@ -142,6 +146,7 @@ impl Matcher {
             entries,
             unseen_idf,
             related,
+            ai_terms,
             tuning,
         }
     }
@@ -190,6 +195,20 @@ impl Matcher {
                 )
             })
             .collect();
+        // AI entries share many words with security entries ("policy",
+        // "data", "incident"); when the question has no AI term, a
+        // security entry is the likelier answer (dev and held-out top1 both
+        // rose with this).
+        let about_ai = terms
+            .iter()
+            .any(|t| t.id.is_some_and(|id| self.ai_terms[id as usize]));
+        if !about_ai {
+            for (d, f) in scored.iter_mut() {
+                if self.documents[*d].topic.starts_with("ai.") {
+                    f.discount = self.tuning.ai_discount;
+                }
+            }
+        }
         scored.sort_by(|a, b| {
             b.1.score(&self.tuning)
                 .total_cmp(&a.1.score(&self.tuning))
@@ -276,7 +295,7 @@ impl Matcher {
                     0.0
                 };
                 // Only the top candidate can be `high`: a better one exists for the rest.
-                let (confidence, band_reason) =
+                let (confidence, mut band_reason) =
                     confidence::band(score, f.coverage, if rank == 0 { margin } else { 0.0 })
                         .unwrap_or((
                             Confidence::Low,
@@ -285,6 +304,12 @@ impl Matcher {
                                 confidence::REVIEW_THRESHOLD
                             ),
                         ));
+                if f.discount > 0.0 {
+                    band_reason.push_str(&format!(
+                        "; scored {:.0}% lower as an AI entry for a question with no AI term",
+                        f.discount * 100.0
+                    ));
+                }
                 Suggestion {
                     entry: doc.id.clone(),
                     topic: doc.topic.clone(),
@@ -352,6 +377,23 @@ fn term_weight(text: &str, generic: bool, idf: f32, tuning: &Tuning) -> f32 {
         weight *= tuning.generic;
     }
     weight
+}
+
+/// Per term id: used by at least two entries, 80% or more of them AI entries.
+fn ai_terms(documents: &[Document], entries: &[EntryTerms], terms: usize) -> Vec<bool> {
+    let mut all = vec![0u32; terms];
+    let mut ai = vec![0u32; terms];
+    for (d, e) in documents.iter().zip(entries) {
+        let is_ai = d.topic.starts_with("ai.");
+        for &t in &e.all {
+            all[t as usize] += 1;
+            ai[t as usize] += u32::from(is_ai);
+        }
+    }
+    all.iter()
+        .zip(&ai)
+        .map(|(&n, &a)| n >= 2 && a * 5 >= n * 4)
+        .collect()
 }
 
 /// term -> the library terms among the other single-term members of its

@@ -30,6 +30,8 @@ pub struct Tuning {
     pub idf_power: f32,
     /// Weight of a bigram term relative to its IDF.
     pub bigram: f32,
+    /// Score discount of an AI entry when the question has no AI term.
+    pub ai_discount: f32,
     /// Blend of the three features.
     pub w_sim: f32,
     pub w_cov: f32,
@@ -48,6 +50,7 @@ impl Default for Tuning {
             context: 0.3,
             idf_power: 0.4,
             bigram: 0.1,
+            ai_discount: 0.1,
             w_sim: 0.335,
             w_cov: 0.20,
             w_bm25: 0.08,
@@ -70,6 +73,7 @@ impl Tuning {
                 "expansion" => t.expansion = v,
                 "context" => t.context = v,
                 "bigram" => t.bigram = v,
+                "ai_discount" => t.ai_discount = v,
                 "idf_power" => t.idf_power = v,
                 "w_sim" => t.w_sim = v,
                 "w_cov" => t.w_cov = v,
@@ -161,6 +165,9 @@ pub struct QueryTerm {
 /// Features of one candidate entry.
 #[derive(Clone, Debug, Default)]
 pub struct Features {
+    /// Share of the score taken off (an AI entry for a question with no AI
+    /// words).
+    pub discount: f32,
     pub similarity: f32,
     pub centroid: f32,
     pub coverage: f32,
@@ -172,10 +179,11 @@ pub struct Features {
 
 impl Features {
     pub fn score(&self, t: &Tuning) -> f32 {
-        t.w_sim * self.similarity
+        (t.w_sim * self.similarity
             + t.w_cov * self.coverage
             + t.w_bm25 * self.bm25
-            + t.w_cent * self.centroid
+            + t.w_cent * self.centroid)
+            * (1.0 - self.discount)
     }
 }
 
@@ -234,6 +242,7 @@ pub fn features(
         .sum::<f32>()
         / qnorm;
     Features {
+        discount: 0.0,
         similarity,
         centroid,
         coverage: covered / total,
