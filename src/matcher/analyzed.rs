@@ -85,13 +85,26 @@ impl AnalyzedLibrary {
             questions,
             keywords: keywords.join(" "),
             topic,
-            answer: join(text.answer.iter().map(|t| t.text.as_str())),
+            answer: self.intern_answer(&text.answer),
         };
         let document = AnalyzedDocument {
             variants,
             all: sorted_set(all),
         };
         (document, fields)
+    }
+}
+
+impl AnalyzedLibrary {
+    /// The answer text's terms as one index string. They are interned only
+    /// to record that they occur in the answer field (so a search skips
+    /// answer clauses that cannot match); they do not count as the entry's
+    /// terms for ranking.
+    fn intern_answer(&mut self, terms: &[Term]) -> String {
+        for t in terms {
+            self.terms.intern(&t.text, t.generic, Fields::ANSWER);
+        }
+        join(terms.iter().map(|t| t.text.as_str()))
     }
 }
 

@@ -237,8 +237,8 @@ impl Matcher {
         })
     }
 
-    /// What to search: the buyer's terms in every field they occur in (and
-    /// the answer text), then their related terms and the context terms at
+    /// What to search: the buyer's terms in every field they occur in (a
+    /// term no field has is not searched), then their related terms and the context terms at
     /// reduced weight in the question variants only (each term once, at its
     /// best weight; sorted, so scores add up in the same order every run).
     fn search_terms(&self, terms: &[QueryTerm], context: Option<&str>) -> Vec<SearchTerm> {
@@ -247,10 +247,7 @@ impl Matcher {
             .map(|t| SearchTerm {
                 text: t.text.clone(),
                 weight: t.weight,
-                fields: t
-                    .id
-                    .map_or(Fields::NONE, |id| self.terms.fields(id))
-                    .with(Fields::ANSWER),
+                fields: t.id.map_or(Fields::NONE, |id| self.terms.fields(id)),
             })
             .collect();
         let mut secondary: BTreeMap<TermId, f32> = BTreeMap::new();
@@ -354,7 +351,8 @@ impl Matcher {
     }
 }
 
-/// BM25-style IDF of every term id over documents, and the IDF of a term seen once.
+/// BM25-style IDF of every term id over documents' variants, keywords and
+/// titles, and the IDF of a term seen once.
 fn inverse_document_frequency(library: &AnalyzedLibrary) -> (Vec<f32>, f32) {
     let mut df = vec![0usize; library.terms.len()];
     for d in &library.documents {
@@ -364,7 +362,12 @@ fn inverse_document_frequency(library: &AnalyzedLibrary) -> (Vec<f32>, f32) {
     }
     let n = library.documents.len().max(1) as f32;
     let idf_of = |df: usize| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-    (df.into_iter().map(idf_of).collect(), idf_of(1))
+    // A term only answer texts use weighs as a term seen once, as any
+    // other word the entries' variants never use.
+    (
+        df.into_iter().map(|d| idf_of(d.max(1))).collect(),
+        idf_of(1),
+    )
 }
 
 /// IDF flattened by `idf_power`, discounted for bigrams, boilerplate and bare numbers.

@@ -62,8 +62,6 @@ impl Fields {
     pub const QUESTION: Fields = Fields(1);
     pub const KEYWORDS: Fields = Fields(2);
     pub const TOPIC: Fields = Fields(4);
-    /// Answer-text terms are not tracked per term: every term the buyer
-    /// wrote is searched there.
     pub const ANSWER: Fields = Fields(8);
 
     pub fn with(self, other: Fields) -> Fields {
