@@ -43,6 +43,7 @@ impl AnalyzedLibrary {
         }
         (library, fields)
     }
+
     /// True when this (deserialized) analysis describes `documents`
     /// documents and every term id it uses exists, so ranking cannot index
     /// out of bounds on a damaged cache file.
@@ -93,9 +94,7 @@ impl AnalyzedLibrary {
         };
         (document, fields)
     }
-}
 
-impl AnalyzedLibrary {
     /// The answer text's terms as one index string. They are interned only
     /// to record that they occur in the answer field (so a search skips
     /// answer clauses that cannot match); they do not count as the entry's

@@ -1,6 +1,6 @@
 //! On-disk cache of the analyzed library and its tantivy index.
 //!
-//! Analyzing a library and indexing it is most of a cold start (about 150 ms
+//! Analyzing a library and indexing it is most of a cold start (about 120 ms
 //! for the starter library, seconds for a large one), while the library
 //! changes far less often than vouch runs. So the result is kept under the
 //! user's cache directory, keyed by the library's content hash and by a
@@ -46,10 +46,6 @@ impl MatcherCache {
             return Some(MatcherCache::at(PathBuf::from(dir).join("vouch")));
         }
         var("HOME").map(|home| MatcherCache::at(PathBuf::from(home).join(".cache").join("vouch")))
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// The cache entry for a library with this content hash.

@@ -20,6 +20,13 @@ pub struct Document {
     pub out_of_scope: Option<String>,
 }
 
+impl Document {
+    /// An AI-governance or AI-product entry (topic family `ai.`).
+    pub fn is_ai(&self) -> bool {
+        self.topic.starts_with("ai.")
+    }
+}
+
 /// Entries first (their index is their position in `library.entries`),
 /// then out-of-scope kinds.
 pub fn documents(library: &Library) -> Vec<Document> {

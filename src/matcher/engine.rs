@@ -78,28 +78,24 @@ const RERANK: usize = 25;
 impl Matcher {
     /// Analyze the library and build its index in memory.
     pub fn new(library: &Library) -> Result<Matcher> {
-        let analyzer = Analyzer::new(Vocabulary::with_library(library.synonyms.as_ref())?);
-        let documents = documents(library);
-        let (analyzed, fields) = AnalyzedLibrary::new(&documents, &analyzer);
-        let index = EntryIndex::build(&fields)?;
-        Ok(Matcher::assemble(analyzer, documents, analyzed, index))
+        Matcher::open(library, None)
     }
 
-    /// Like [`Matcher::new`], but reuse the analysis and index cached for
-    /// this library if there is one, and cache them if not.
+    /// Like [`Matcher::new`], but with a cache: reuse the analysis and index
+    /// cached for this library if there is one, and cache them if not.
     pub fn open(library: &Library, cache: Option<&MatcherCache>) -> Result<Matcher> {
-        let Some(cache) = cache else {
-            return Matcher::new(library);
-        };
         let analyzer = Analyzer::new(Vocabulary::with_library(library.synonyms.as_ref())?);
         let documents = documents(library);
-        if let Some((analyzed, index)) = cache.load(&library.hash, documents.len()) {
+        if let Some((analyzed, index)) = cache.and_then(|c| c.load(&library.hash, documents.len()))
+        {
             return Ok(Matcher::assemble(analyzer, documents, analyzed, index));
         }
         let (analyzed, fields) = AnalyzedLibrary::new(&documents, &analyzer);
         let index = EntryIndex::build(&fields)?;
-        // A cache that cannot be written only costs the next run time.
-        let _ = cache.store(&library.hash, &analyzed, &index);
+        if let Some(cache) = cache {
+            // A cache that cannot be written only costs the next run time.
+            let _ = cache.store(&library.hash, &analyzed, &index);
+        }
         Ok(Matcher::assemble(analyzer, documents, analyzed, index))
     }
 
@@ -204,7 +200,7 @@ impl Matcher {
             .any(|t| t.id.is_some_and(|id| self.ai_terms[id as usize]));
         if !about_ai {
             for (d, f) in scored.iter_mut() {
-                if self.documents[*d].topic.starts_with("ai.") {
+                if self.documents[*d].is_ai() {
                     f.discount = self.tuning.ai_discount;
                 }
             }
@@ -387,7 +383,7 @@ fn ai_terms(documents: &[Document], entries: &[EntryTerms], terms: usize) -> Vec
     let mut all = vec![0u32; terms];
     let mut ai = vec![0u32; terms];
     for (d, e) in documents.iter().zip(entries) {
-        let is_ai = d.topic.starts_with("ai.");
+        let is_ai = d.is_ai();
         for &t in &e.all {
             all[t as usize] += 1;
             ai[t as usize] += u32::from(is_ai);

@@ -196,11 +196,7 @@ pub fn features(
     t: &Tuning,
     table: &TermTable,
 ) -> Features {
-    let total: f32 = query
-        .iter()
-        .map(|t| t.weight)
-        .sum::<f32>()
-        .max(f32::EPSILON);
+    let qweight: f32 = query.iter().map(|t| t.weight).sum();
     let mut covered = 0.0;
     let mut matched = Vec::new();
     let mut expanded = Vec::new();
@@ -219,7 +215,6 @@ pub fn features(
             present.push(term);
         }
     }
-    let qweight: f32 = query.iter().map(|t| t.weight).sum();
     // The first variant with the highest overlap.
     let (best_variant, similarity) = entry
         .variants
@@ -245,7 +240,7 @@ pub fn features(
         discount: 0.0,
         similarity,
         centroid,
-        coverage: covered / total,
+        coverage: covered / qweight.max(f32::EPSILON),
         bm25: bm25_relative,
         best_variant,
         matched,
