@@ -220,7 +220,11 @@ pub fn load(source: &LibrarySource) -> Result<(Library, Vec<Problem>)> {
             }
             rel if rel.starts_with("entries/") => {
                 if let Some(parsed) = parse::<EntryFile>(file, &mut problems) {
-                    raw_entries.extend(parsed.entry.into_iter().map(|e| (file, e)));
+                    let mut lines = LineCounter::new(&file.text);
+                    raw_entries.extend(parsed.entry.into_iter().map(|e| {
+                        let line = lines.line_at(e.span().start);
+                        (file, line, e)
+                    }));
                 }
             }
             _ => problems.push(Problem::file_error(
@@ -234,9 +238,7 @@ pub fn load(source: &LibrarySource) -> Result<(Library, Vec<Problem>)> {
     let checker = Checker::new(&library);
     let mut seen: HashMap<String, Origin> = HashMap::new();
     let mut entries = Vec::new();
-    let mut lines = LineCounter::default();
-    for (file, spanned) in raw_entries {
-        let line = lines.line_at(&file.text, spanned.span().start);
+    for (file, line, spanned) in raw_entries {
         let origin = Origin {
             file: file.display.clone(),
             line,
@@ -278,28 +280,30 @@ fn parse<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// 1-based line numbers of the entries of a file, in order. Counting from
-/// the start of the file for each entry made loading quadratic in file size;
-/// this counts each newline once.
-#[derive(Default)]
-struct LineCounter {
-    /// Address of the text counted so far (a new file restarts the count).
-    text: usize,
+/// 1-based line numbers of offsets in one file. Entries come in file order,
+/// so counting on from the last offset counts each newline once (counting
+/// from the start for each entry made loading quadratic in file size).
+struct LineCounter<'t> {
+    text: &'t str,
     offset: usize,
     line: usize,
 }
 
-impl LineCounter {
-    fn line_at(&mut self, text: &str, offset: usize) -> usize {
-        let offset = offset.min(text.len());
-        if self.text != text.as_ptr() as usize || offset < self.offset {
-            *self = LineCounter {
-                text: text.as_ptr() as usize,
-                offset: 0,
-                line: 1,
-            };
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
         }
-        self.line += text.as_bytes()[self.offset..offset]
+    }
+
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            *self = LineCounter::new(self.text);
+        }
+        self.line += self.text.as_bytes()[self.offset..offset]
             .iter()
             .filter(|&&b| b == b'\n')
             .count();
@@ -310,7 +314,7 @@ impl LineCounter {
 
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
-    LineCounter::default().line_at(text, offset)
+    LineCounter::new(text).line_at(offset)
 }
 
 fn library_hash(files: &[SourceFile]) -> String {
