@@ -11,26 +11,15 @@ use quick_xml::Reader;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
+mod common;
+
+use common::shared;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 const CAIQ: &str = "csa-caiq-v4.0.3-blank.xlsx";
 const HECVAT: &str = "hecvat-4.1.4-full-blank.xlsx";
-
-fn shared(name: &str) -> PathBuf {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/questionnaires"
-    ))
-    .join(name);
-    assert!(
-        path.is_file(),
-        "{} not found: the tests read the public questionnaires from ../shared beside the checkout",
-        path.display()
-    );
-    path
-}
 
 // The library is called directly rather than through the `vouch` binary:
 // the binary in the shared target dir can be rebuilt from another checkout

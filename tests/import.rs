@@ -24,21 +24,12 @@
 //! `json-vsaq/*.json` are Google VSAQ JSON definitions, not a format vouch
 //! imports; they get the "unsupported file type" error.
 
+mod common;
+
+use common::shared;
 use std::path::{Path, PathBuf};
 use vouch::formats;
 use vouch::questionnaire::{Item, Questionnaire, SlotKind};
-
-fn shared(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/questionnaires")
-        .join(name);
-    assert!(
-        path.is_file(),
-        "{} not found: the tests read the public questionnaires from ../shared beside the checkout",
-        path.display()
-    );
-    path
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
