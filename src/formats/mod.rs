@@ -4,6 +4,7 @@
 //! receive ([`SlotWrite`]) and report ([`WriteReport`]).
 
 pub mod choice;
+pub mod container;
 pub mod convert;
 pub mod csv;
 pub mod docx;

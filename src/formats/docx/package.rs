@@ -4,7 +4,7 @@
 //! every other entry is copied raw, byte for byte.
 
 use crate::error::hint;
-use crate::formats::xlsx::limits::{contains_utf16, read_up_to};
+use crate::formats::container::{is_encrypted_ole, read_up_to, CFB_MAGIC};
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::io::{Read, Write};
@@ -20,8 +20,6 @@ pub const NUMBERING: &str = "word/numbering.xml";
 pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Most zip entries accepted.
 const MAX_ENTRIES: usize = 20_000;
-/// The OLE2/CFB signature: old `.doc` files and encrypted Office files.
-const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 pub type Archive = ZipArchive<File>;
 
@@ -30,7 +28,7 @@ pub fn open(path: &Path) -> Result<Archive> {
     let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut magic = [0u8; 8];
     let n = read_up_to(&mut file, &mut magic)?;
-    if n == 8 && magic == OLE_MAGIC {
+    if magic[..n] == *CFB_MAGIC {
         return Err(ole_error(path));
     }
     if n < 4 || &magic[..2] != b"PK" {
@@ -56,10 +54,8 @@ pub fn open(path: &Path) -> Result<Archive> {
 /// An OLE container is either an encrypted OOXML file or a legacy binary
 /// document; the stream name `EncryptedPackage` tells them apart.
 fn ole_error(path: &Path) -> anyhow::Error {
-    let mut head = Vec::new();
     let encrypted = File::open(path)
-        .and_then(|f| f.take(MAX_PART_BYTES).read_to_end(&mut head))
-        .map(|_| contains_utf16(&head, "EncryptedPackage"))
+        .and_then(|f| is_encrypted_ole(std::io::BufReader::new(f)))
         .unwrap_or(false);
     if encrypted {
         hint(
@@ -162,19 +158,4 @@ pub fn write_patched(archive: &mut Archive, document: &[u8], out: &Path) -> Resu
         Ok(())
     })
     .with_context(|| format!("cannot write {}", out.display()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_utf16_stream_names() {
-        let name: Vec<u8> = "xxEncryptedPackage"
-            .encode_utf16()
-            .flat_map(|u| u.to_le_bytes())
-            .collect();
-        assert!(contains_utf16(&name, "EncryptedPackage"));
-        assert!(!contains_utf16(b"EncryptedPackage", "EncryptedPackage"));
-    }
 }

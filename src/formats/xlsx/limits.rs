@@ -8,6 +8,7 @@
 //! sizes for free, and the zip crate refuses to inflate an entry past its
 //! declared size, so checking declared sizes here bounds all later work.
 
+use crate::formats::container::{is_encrypted_ole, read_up_to, CFB_MAGIC, ZIP_MAGIC};
 use crate::questionnaire::Format;
 use anyhow::Result;
 use std::io::{Read, Seek};
@@ -39,9 +40,6 @@ pub enum Container {
     /// An OLE compound file (legacy XLS, or an encrypted OOXML package).
     Cfb,
 }
-
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Check `path` before parsing: size, container kind, encryption, and for
 /// zips the entry sizes, ratios and XML prologues.
@@ -94,26 +92,11 @@ pub fn check(path: &Path, format: Format) -> Result<Container> {
     Ok(container)
 }
 
-/// Fill `buf` from `file` as far as the file goes (short reads retried).
-/// Shared with the DOCX reader for its magic-byte check.
-pub(crate) fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
-}
-
 /// An OLE compound file: legacy XLS, or an OOXML workbook saved with a
 /// password (Office wraps it in a CFB with an `EncryptedPackage` stream).
 fn check_cfb(path: &Path, file: &mut std::fs::File, expect_ooxml: bool) -> Result<()> {
     file.rewind()?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
-    if contains_utf16(&bytes, "EncryptedPackage") || contains_utf16(&bytes, "EncryptionInfo") {
+    if is_encrypted_ole(std::io::BufReader::new(file))? {
         return Err(encrypted(path));
     }
     if expect_ooxml {
@@ -124,19 +107,6 @@ fn check_cfb(path: &Path, file: &mut std::fs::File, expect_ooxml: bool) -> Resul
         ));
     }
     Ok(())
-}
-
-/// True when `haystack` holds `needle` encoded as UTF-16LE (how CFB
-/// directory entries store stream names). Shared with the DOCX reader,
-/// which detects encrypted Word files the same way.
-pub(crate) fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
-    let encoded: Vec<u8> = needle
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    haystack
-        .windows(encoded.len())
-        .any(|w| w == encoded.as_slice())
 }
 
 fn check_zip(path: &Path, file: std::fs::File) -> Result<()> {
@@ -323,15 +293,5 @@ mod tests {
     fn no_doctype_in_plain_part() {
         let xml = b"<?xml version=\"1.0\"?><worksheet><!DOCTYPE-in-text/></worksheet>";
         assert!(!has_doctype(&mut &xml[..]).unwrap());
-    }
-
-    #[test]
-    fn utf16_needle() {
-        let hay: Vec<u8> = "xxEncryptedPackageyy"
-            .encode_utf16()
-            .flat_map(|u| u.to_le_bytes())
-            .collect();
-        assert!(contains_utf16(&hay, "EncryptedPackage"));
-        assert!(!contains_utf16(b"EncryptedPackage", "EncryptedPackage"));
     }
 }
