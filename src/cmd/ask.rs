@@ -22,8 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, globals: &Globals) -> Result<()> {
-    let library = globals.open_library()?;
-    let matcher = globals.open_matcher(&library)?;
+    let (library, matcher) = globals.open_library_and_matcher()?;
     let query = Query {
         question: &args.question,
         context: args.context.as_deref(),

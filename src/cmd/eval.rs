@@ -98,8 +98,7 @@ pub struct Miss {
 }
 
 pub fn run(args: &Args, globals: &Globals) -> Result<()> {
-    let library = globals.open_library()?;
-    let matcher = globals.open_matcher(&library)?;
+    let (_, matcher) = globals.open_library_and_matcher()?;
     let rows = read_labels(&args.labels)?;
     let report = evaluate(&matcher, &rows)?;
     if args.format == OutputFormat::Json {

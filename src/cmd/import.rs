@@ -58,11 +58,7 @@ pub fn run(args: &Args, globals: &Globals) -> Result<()> {
 /// large share of an import. A questionnaire error is reported first.
 pub fn read_and_open(file: &Path, globals: &Globals) -> Result<(Questionnaire, Library, Matcher)> {
     let (questionnaire, opened) = std::thread::scope(|scope| {
-        let opening = scope.spawn(|| -> Result<(Library, Matcher)> {
-            let library = globals.open_library()?;
-            let matcher = globals.open_matcher(&library)?;
-            Ok((library, matcher))
-        });
+        let opening = scope.spawn(|| globals.open_library_and_matcher());
         let questionnaire = crate::formats::read(file);
         let opened = opening
             .join()

@@ -73,9 +73,12 @@ impl Globals {
         Library::open(&self.library)
     }
 
-    /// The matcher for a loaded library, from the index cache when it has one.
-    pub fn open_matcher(&self, library: &Library) -> anyhow::Result<Matcher> {
-        Matcher::open(library, self.cache.as_ref())
+    /// Load the library and its matcher (from the index cache when there
+    /// is one): what every command that answers questions starts with.
+    pub fn open_library_and_matcher(&self) -> anyhow::Result<(Library, Matcher)> {
+        let library = self.open_library()?;
+        let matcher = Matcher::open(&library, self.cache.as_ref())?;
+        Ok((library, matcher))
     }
 }
 
