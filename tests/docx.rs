@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+mod common;
+use common::{run_ok, soffice_convert};
 use vouch::formats::docx::{read, write};
 use vouch::formats::SlotWrite;
 use vouch::questionnaire::{Item, Questionnaire, SlotKind};
@@ -182,15 +184,9 @@ for t in d.tables:
     walk(t)
 print(json.dumps({"tables": tables, "paragraphs": [p.text for p in d.paragraphs]}))
 "#;
-    let out = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .arg(path)
-        .output()
-        .expect("python3 runs (CI installs python-docx)");
-    assert!(
-        out.status.success(),
-        "python-docx failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new("python3").args(["-c", SCRIPT]).arg(path),
+        "python3 with python-docx (CI installs python3-docx)",
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -917,21 +913,9 @@ fn exports_open_in_libreoffice() {
         expected.push((name, texts));
         outputs.push(out);
     }
-    let soffice = |format: &str, outdir: &Path| {
-        let profile = format!(
-            "-env:UserInstallation=file://{}",
-            dir.path().join("profile").display()
-        );
-        let status = Command::new("soffice")
-            .arg(profile)
-            .args(["--headless", "--convert-to", format, "--outdir"])
-            .arg(outdir)
-            .args(&outputs)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("LibreOffice (soffice) is installed; CI installs libreoffice-writer");
-        assert!(status.success(), "soffice --convert-to {format} failed");
-    };
+    let outputs: Vec<&Path> = outputs.iter().map(PathBuf::as_path).collect();
+    let soffice =
+        |format: &str, outdir: &Path| soffice_convert(dir.path(), format, outdir, &outputs);
     let pdf_dir = dir.path().join("pdf");
     soffice("pdf", &pdf_dir);
     let txt_dir = dir.path().join("txt");
@@ -1026,16 +1010,9 @@ fn cli_import_then_export_every_fixture() {
     let vouch = env!("CARGO_BIN_EXE_vouch");
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new(vouch)
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "vouch {args:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        run_ok(
+            Command::new(vouch).args(args).current_dir(dir.path()),
+            "vouch",
         );
     };
     let filled = |q: &Questionnaire| {
@@ -1076,18 +1053,8 @@ fn cli_import_then_export_every_fixture() {
         );
         completed.push(out);
     }
-    let status = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.path().join("profile").display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path().join("pdf"))
-        .args(&completed)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("LibreOffice (soffice) is installed");
-    assert!(status.success());
+    let completed: Vec<&Path> = completed.iter().map(PathBuf::as_path).collect();
+    soffice_convert(dir.path(), "pdf", &dir.path().join("pdf"), &completed);
     for out in &completed {
         let pdf = dir
             .path()

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 mod common;
 
-use common::shared;
+use common::{run_ok, shared, soffice_convert};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -516,19 +516,14 @@ fn openpyxl_check(done: &Completed) -> Value {
         .collect();
     let slots_file = dir.path().join("slots.json");
     std::fs::write(&slots_file, serde_json::to_vec(&slots).unwrap()).unwrap();
-    let out = Command::new("python3")
-        .args([
+    let out = run_ok(
+        Command::new("python3").args([
             s(&script),
             s(&done.case.source),
             s(&done.out),
             s(&slots_file),
-        ])
-        .output()
-        .expect("python3 runs (with openpyxl: pip install openpyxl)");
-    assert!(
-        out.status.success(),
-        "openpyxl failed to open the export:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        ]),
+        "python3 with openpyxl (pip install openpyxl)",
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -550,27 +545,7 @@ fn openpyxl_opens_the_exports_and_sees_only_answers_changed() {
 fn libreoffice_converts_the_exports_to_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let (caiq, hecvat) = (completed(CAIQ), completed(HECVAT));
-    let profile = format!(
-        "-env:UserInstallation=file://{}/profile",
-        dir.path().display()
-    );
-    let out = Command::new("soffice")
-        .args([
-            &profile,
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            s(dir.path()),
-        ])
-        .args([&caiq.out, &hecvat.out])
-        .output()
-        .expect("LibreOffice (soffice) runs: apt-get install -y libreoffice-calc");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    soffice_convert(dir.path(), "pdf", dir.path(), &[&caiq.out, &hecvat.out]);
     for done in [caiq, hecvat] {
         let pdf = dir
             .path()
@@ -755,28 +730,8 @@ fn records(text: &str) -> Vec<Vec<String>> {
 fn xls_and_ods_sources_become_a_new_xlsx_with_the_same_values() {
     use calamine::{open_workbook_auto, Data, Reader};
     let dir = tempfile::tempdir().unwrap();
-    let profile = format!(
-        "-env:UserInstallation=file://{}/profile",
-        dir.path().display()
-    );
     for ext in ["ods", "xls"] {
-        let out = Command::new("soffice")
-            .args([
-                &profile,
-                "--headless",
-                "--convert-to",
-                ext,
-                "--outdir",
-                s(dir.path()),
-                s(&shared(CAIQ)),
-            ])
-            .output()
-            .expect("LibreOffice (soffice) runs: apt-get install -y libreoffice-calc");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        soffice_convert(dir.path(), ext, dir.path(), &[&shared(CAIQ)]);
         let converted = dir.path().join(format!("csa-caiq-v4.0.3-blank.{ext}"));
         let case = Case::import_file(&converted);
         let (out, summary) = case.export(&["--include-unreviewed"]);
