@@ -5,7 +5,10 @@
 //! 2. Glue an acronym to the number after it (`AES-256` -> `aes256`,
 //!    `SOC 2` -> `soc2`, `TLS 1.2` -> `tls1.2`) so versions stay attached.
 //! 3. Lower-case; stem with Snowball English, except acronyms and tokens
-//!    with digits, which must match themselves (`AES` must not become `ae`).
+//!    with digits, which must match themselves (`AES` must not become `ae`),
+//!    and words the vocabulary gives their own stem because Snowball would
+//!    merge them with a word of another meaning (`accessibility` is not
+//!    `access`, `production` is not `product`).
 //! 4. Rewrite same-meaning phrases to one canonical term (`multi-factor
 //!    authentication`, `2FA` -> `mfa`), matched on stems so plurals match.
 //! 5. Drop stop words, and mark questionnaire boilerplate ("established,
@@ -38,19 +41,15 @@ pub struct Analyzer {
 
 impl Analyzer {
     pub fn new(vocabulary: Vocabulary) -> Analyzer {
-        let stemmer = Stemmer::create(Algorithm::English);
-        let generic = GENERIC
-            .iter()
-            .map(|w| stemmer.stem(w).into_owned())
-            .collect();
         let stop = STOP_WORDS.iter().copied().collect();
         let mut analyzer = Analyzer {
-            stemmer,
+            stemmer: Stemmer::create(Algorithm::English),
             vocabulary,
             phrases: Phrases::default(),
             stop,
-            generic,
+            generic: HashSet::new(),
         };
+        analyzer.generic = GENERIC.iter().map(|w| analyzer.word(w).stem).collect();
         let mut phrases = Phrases::default();
         for (canonical, variants) in &analyzer.vocabulary.normalize {
             for variant in std::iter::once(canonical).chain(variants) {
@@ -171,6 +170,8 @@ impl Analyzer {
             || self.vocabulary.is_acronym(&lower);
         let stem = if keep {
             lower.clone()
+        } else if let Some(fixed) = self.vocabulary.fixed_stem(&lower) {
+            fixed.to_string()
         } else {
             self.stemmer.stem(&lower).into_owned()
         };
@@ -530,6 +531,27 @@ mod tests {
         let generic = |text: &str| t.iter().find(|t| t.text == text).unwrap().generic;
         assert!(generic(&bigram("appli", "evalu")));
         assert!(!generic(&bigram("evalu", "encrypt")));
+    }
+
+    #[test]
+    fn words_of_another_meaning_keep_their_own_stem() {
+        for (a, b) in [
+            ("accessibility", "access"),
+            ("production", "product"),
+            ("customizations", "customers"),
+            ("government", "governance"),
+            ("integrity", "integration"),
+            ("continuity", "continuous"),
+            ("transition", "transit"),
+            ("applicable", "application"),
+        ] {
+            assert_ne!(terms(a), terms(b), "{a} vs {b}");
+        }
+        // Plurals still meet, and phrases that contain such a word still
+        // normalize ("business continuity" is BCP).
+        assert_eq!(terms("authorities"), terms("authority"));
+        assert_eq!(terms("customization"), terms("customized"));
+        assert_eq!(terms("business continuity"), vec!["bcp"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const BUILTIN: &str = include_str!("synonyms.toml");
 
@@ -16,6 +16,8 @@ struct VocabularyFile {
     related: Vec<Vec<String>>,
     #[serde(default)]
     normalize: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    stems: BTreeMap<String, Vec<String>>,
 }
 
 /// Raw vocabulary; the analyzer compiles it into stem sequences.
@@ -26,6 +28,8 @@ pub struct Vocabulary {
     pub normalize: BTreeMap<String, Vec<String>>,
     /// groups of related terms, for query expansion
     pub related: Vec<Vec<String>>,
+    /// word -> the stem it gets instead of the stemmer's
+    pub stems: HashMap<String, String>,
 }
 
 impl Vocabulary {
@@ -59,7 +63,18 @@ impl Vocabulary {
                 .extend(variants);
         }
         self.related.extend(file.related);
+        for (stem, words) in file.stems {
+            for word in words {
+                self.stems.insert(word.to_lowercase(), stem.to_lowercase());
+            }
+        }
         Ok(())
+    }
+
+    /// The stem `lower` gets instead of the stemmer's, if the vocabulary
+    /// gives it one.
+    pub fn fixed_stem(&self, lower: &str) -> Option<&str> {
+        self.stems.get(lower).map(String::as_str)
     }
 
     pub fn is_acronym(&self, lower: &str) -> bool {
