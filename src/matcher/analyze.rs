@@ -513,6 +513,10 @@ mod tests {
         assert_eq!(terms("large language models"), vec!["llm"]);
         assert_eq!(terms("disaster recovery"), vec!["dr"]);
         assert_eq!(terms("personal data"), terms("PII"));
+        assert_eq!(terms("off-site"), terms("offsite"));
+        assert_eq!(terms("on-prem"), terms("on premises"));
+        assert_eq!(terms("antivirus"), terms("anti-malware"));
+        assert_eq!(terms("whitelisting"), terms("allow list"));
     }
 
     #[test]
