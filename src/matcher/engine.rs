@@ -378,11 +378,17 @@ fn term_weight(text: &str, generic: bool, idf: f32, tuning: &Tuning) -> f32 {
     weight
 }
 
-/// Per term id: used by at least two entries, 80% or more of them AI entries.
+/// Per term id: used by at least two entries, 80% or more of them AI entries
+/// (out-of-scope kinds not counted).
 fn ai_terms(documents: &[Document], entries: &[EntryTerms], terms: usize) -> Vec<bool> {
     let mut all = vec![0u32; terms];
     let mut ai = vec![0u32; terms];
+    // Out-of-scope kinds are not entries: a kind about AI product features
+    // must not make "AI" count as a word of non-AI answers.
     for (d, e) in documents.iter().zip(entries) {
+        if d.out_of_scope.is_some() {
+            continue;
+        }
         let is_ai = d.is_ai();
         for &t in &e.all {
             all[t as usize] += 1;
