@@ -363,8 +363,54 @@ fn fixture_xls_and_ods_copies_find_the_same_items() {
             };
             assert_eq!(targets(a), targets(b), "{copy}");
             assert_eq!(a.has_existing_answer(), b.has_existing_answer(), "{copy}");
+            // ODS keeps the dropdown lists (content.xml); XLS has none
+            // calamine can read.
+            if copy.ends_with(".ods") {
+                let allowed = |i: &Item| {
+                    i.slots
+                        .iter()
+                        .map(|s| s.allowed.clone())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(allowed(a), allowed(b), "{copy}");
+            }
         }
     }
+}
+
+/// LibreOffice's ODS copy of the hidden-column fixture: a hidden row, a
+/// hidden column and a dropdown whose values sit on a hidden sheet, all
+/// read from content.xml as in the XLSX original.
+#[test]
+fn ods_copy_keeps_hidden_rows_columns_and_range_dropdowns() {
+    let dir = tempfile::tempdir().unwrap();
+    common::soffice_convert(
+        dir.path(),
+        "ods",
+        dir.path(),
+        &[&fixture("xlsx/hidden-column.xlsx")],
+    );
+    let ods = read(&dir.path().join("hidden-column.ods"));
+    let xlsx = read(&fixture("xlsx/hidden-column.xlsx"));
+    let ids = |q: &Questionnaire| -> Vec<Option<String>> {
+        q.items.iter().map(|i| i.id.clone()).collect()
+    };
+    assert_eq!(ids(&ods), ids(&xlsx));
+    assert!(
+        !ids(&ods).contains(&Some("Q-05".to_string())),
+        "Q-05 is on a hidden row"
+    );
+    for (a, b) in xlsx.items.iter().zip(&ods.items) {
+        assert_eq!(
+            slot(b, "E").map(|s| &s.allowed),
+            slot(a, "E").map(|s| &s.allowed)
+        );
+        assert!(slot(b, "B").is_none(), "hidden column B is never a slot");
+    }
+    assert_eq!(
+        slot(&ods.items[0], "E").map(|s| s.allowed.clone()),
+        Some(strings(&["Yes", "No", "Not Applicable"]))
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Spreadsheet questionnaires: XLSX and XLSM (calamine for values plus a
-//! quick-xml pass over the parts), XLS and ODS (calamine only).
+//! quick-xml pass over the parts), ODS (calamine plus a quick-xml pass over
+//! `content.xml`), XLS (calamine only).
 //!
 //! Reading runs in four steps, each in its own module:
 //! `limits` (is this a safe, real workbook?), `parts` + `read` (cell text,
@@ -12,6 +13,7 @@ pub mod grid;
 pub mod headers;
 pub mod layout;
 pub mod limits;
+pub mod ods;
 pub mod parts;
 pub mod read;
 pub mod write;
@@ -163,9 +165,15 @@ fn read_ooxml(path: &Path, format: Format) -> Result<Vec<Sheet>> {
     Ok(out)
 }
 
-/// XLS/ODS: everything calamine exposes (values, formulas, visibility, XLS merges).
+/// XLS/ODS: everything calamine exposes (values, formulas, visibility, XLS
+/// merges), plus for ODS the `content.xml` pass (dropdowns, hidden rows and
+/// columns, merges).
 fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
     use calamine::{Reader, SheetVisible, Sheets};
+    let mut ods_parts = match format {
+        Format::Ods => Some(ods::read(path)?),
+        _ => None,
+    };
     let mut book = read::Book::open(path, format)?;
     let metadata: Vec<(String, bool)> = book
         .sheets
@@ -198,9 +206,61 @@ fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
                 })
                 .collect();
         }
-        out.push(Sheet::Read(Box::new(grid), Vec::new()));
+        let mut warnings = Vec::new();
+        if let Some(parts) = ods_parts.as_mut() {
+            apply_ods(&mut grid, parts, &mut book, &mut warnings);
+        }
+        out.push(Sheet::Read(Box::new(grid), warnings));
     }
     Ok(out)
+}
+
+/// Give an ODS sheet's grid its hidden rows and columns, merges and
+/// dropdown lists from the `content.xml` pass.
+fn apply_ods(
+    grid: &mut Grid,
+    parts: &mut ods::OdsParts,
+    book: &mut read::Book,
+    warnings: &mut Vec<String>,
+) {
+    let Some(sheet) = parts.sheets.iter_mut().find(|s| s.name == grid.name) else {
+        return;
+    };
+    grid.hidden_rows = std::mem::take(&mut sheet.hidden_rows);
+    grid.hidden_cols = std::mem::take(&mut sheet.hidden_cols);
+    grid.merges = std::mem::take(&mut sheet.merges);
+    let mut by_name: Vec<(String, Vec<Rect>)> = Vec::new();
+    for (rect, name) in std::mem::take(&mut sheet.validated) {
+        match by_name.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, ranges)) => ranges.push(rect),
+            None => by_name.push((name, vec![rect])),
+        }
+    }
+    for (name, ranges) in by_name {
+        let list = match parts.lists.get(&name) {
+            Some(ods::OdsList::Values(values)) => values.clone(),
+            Some(ods::OdsList::Reference(reference)) => {
+                match book.resolve_list(reference, &grid.name, 0, &[]) {
+                    Ok(values) => values,
+                    Err(why) => {
+                        warnings.push(format!(
+                            "sheet '{}': dropdown values unknown ({why}); answers there are free entry",
+                            grid.name
+                        ));
+                        Vec::new()
+                    }
+                }
+            }
+            // Not a list (a number or length rule): no allowed values.
+            None => continue,
+        };
+        grid.validations.push(Validation {
+            ranges,
+            list: Some(list),
+            prompt: None,
+        });
+    }
+    warnings.dedup();
 }
 
 /// Detect every read sheet, plan answer columns where needed, and build

@@ -73,7 +73,7 @@ pub struct SheetParts {
     pub bold: HashSet<(u32, u32)>,
 }
 
-type Zip = zip::ZipArchive<BufReader<std::fs::File>>;
+pub(super) type Zip = zip::ZipArchive<BufReader<std::fs::File>>;
 
 /// Open the zip for the parts pass.
 pub fn open(path: &Path) -> Result<Zip> {
@@ -422,7 +422,7 @@ fn hidden_cols(e: &BytesStart, out: &mut HashSet<u32>) {
 
 /// A decompressing reader over one zip part (bounded by its declared size,
 /// which `limits::check` already vetted).
-fn part_reader(
+pub(super) fn part_reader(
     path: &Path,
     zip: &mut Zip,
     part: &str,
@@ -437,13 +437,13 @@ fn part_reader(
     Ok(BufReader::new(std::io::Cursor::new(bytes)))
 }
 
-fn xml_reader<R: BufRead>(inner: R) -> quick_xml::Reader<R> {
+pub(super) fn xml_reader<R: BufRead>(inner: R) -> quick_xml::Reader<R> {
     let mut reader = quick_xml::Reader::from_reader(inner);
     reader.config_mut().trim_text(false);
     reader
 }
 
-fn xml_error(path: &Path, part: &str, e: quick_xml::Error) -> anyhow::Error {
+pub(super) fn xml_error(path: &Path, part: &str, e: quick_xml::Error) -> anyhow::Error {
     limits::bad(
         path,
         &format!("has malformed XML in {part}: {e}"),
@@ -464,7 +464,7 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
 }
 
 /// An attribute by local name (`r:id` -> `id`).
-fn attr_suffix(e: &BytesStart, local: &str) -> Option<String> {
+pub(super) fn attr_suffix(e: &BytesStart, local: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local && a.key.prefix().is_some())
