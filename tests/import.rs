@@ -496,6 +496,24 @@ fn fixture_bold_numbered_headings_are_sections_not_items() {
     }
 }
 
+/// The same in LibreOffice's ODS copy: bold comes from its automatic cell
+/// styles.
+#[test]
+fn ods_copy_reads_bold_numbered_headings_as_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture("xlsx/numbered-headings.xlsx");
+    common::soffice_convert(dir.path(), "ods", dir.path(), &[&source]);
+    let ods = read(&dir.path().join("numbered-headings.ods"));
+    let xlsx = read(&source);
+    let view = |q: &Questionnaire| -> Vec<(Option<String>, Option<String>)> {
+        q.items
+            .iter()
+            .map(|i| (i.id.clone(), i.section.clone()))
+            .collect()
+    };
+    assert_eq!(view(&ods), view(&xlsx));
+}
+
 #[test]
 fn fixture_answers_left_of_questions() {
     let q = read(&fixture("xlsx/answers-left.xlsx"));

@@ -215,8 +215,8 @@ fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
     Ok(out)
 }
 
-/// Give an ODS sheet's grid its hidden rows and columns, merges and
-/// dropdown lists from the `content.xml` pass.
+/// Give an ODS sheet's grid its hidden rows and columns, merges, bold
+/// cells and dropdown lists from the `content.xml` pass.
 fn apply_ods(
     grid: &mut Grid,
     parts: &mut ods::OdsParts,
@@ -229,6 +229,15 @@ fn apply_ods(
     grid.hidden_rows = std::mem::take(&mut sheet.hidden_rows);
     grid.hidden_cols = std::mem::take(&mut sheet.hidden_cols);
     grid.merges = std::mem::take(&mut sheet.merges);
+    for rect in &sheet.bold {
+        for row in rect.r0..=rect.r1.min(grid.height()) {
+            for col in rect.c0..=rect.c1.min(grid.used_cols) {
+                if !grid.text(row, col).is_empty() {
+                    grid.bold.insert((row, col));
+                }
+            }
+        }
+    }
     let mut by_name: Vec<(String, Vec<Rect>)> = Vec::new();
     for (rect, name) in std::mem::take(&mut sheet.validated) {
         match by_name.iter_mut().find(|(n, _)| *n == name) {

@@ -1,6 +1,7 @@
 //! The ODS structure calamine does not expose, read from `content.xml`
 //! with quick-xml: dropdown lists (`table:content-validation`), hidden rows
-//! and columns (`table:visibility`), and merged cells (`number-*-spanned`).
+//! and columns (`table:visibility`), merged cells (`number-*-spanned`) and
+//! bold cells (automatic cell styles with a bold font).
 //!
 //! ODS compresses runs of identical rows, columns and cells with
 //! `number-*-repeated`; a run can cover a million rows, so every run is
@@ -23,6 +24,8 @@ pub struct OdsSheet {
     pub merges: Vec<Rect>,
     /// Cells carrying a content validation, with the validation's name.
     pub validated: Vec<(Rect, String)>,
+    /// Cell runs in a bold automatic style.
+    pub bold: Vec<Rect>,
 }
 
 /// A content validation's allowed values.
@@ -41,6 +44,10 @@ pub enum OdsList {
 pub struct OdsParts {
     pub sheets: Vec<OdsSheet>,
     pub lists: HashMap<String, OdsList>,
+    /// Names of automatic cell styles whose font is bold.
+    bold_styles: HashSet<String>,
+    /// The cell style being read, while inside its `style:style`.
+    style: Option<String>,
 }
 
 /// Read `content.xml` of the ODS file at `path`.
@@ -60,7 +67,11 @@ pub fn read(path: &Path) -> Result<OdsParts> {
                 let empty = matches!(event, Event::Empty(_));
                 element(e, empty, &mut pos, &mut out);
             }
-            Event::End(ref e) if e.local_name().as_ref() == "table-row" => pos.end_row(),
+            Event::End(ref e) => match e.local_name().as_ref() {
+                "table-row" => pos.end_row(),
+                "style" => out.style = None,
+                _ => {}
+            },
             Event::Eof => break,
             _ => {}
         }
@@ -88,6 +99,17 @@ impl Position {
 
 fn element(e: &BytesStart, empty: bool, pos: &mut Position, out: &mut OdsParts) {
     match e.local_name().as_ref() {
+        "style" if !empty => {
+            out.style = parts::attr_suffix(e, "family")
+                .is_some_and(|f| f == "table-cell")
+                .then(|| parts::attr_suffix(e, "name"))
+                .flatten();
+        }
+        "text-properties" if is_bold(e) => {
+            if let Some(style) = &out.style {
+                out.bold_styles.insert(style.clone());
+            }
+        }
         "content-validation" => {
             let name = parts::attr_suffix(e, "name");
             let list = parts::attr_suffix(e, "condition").and_then(|c| list_condition(&c));
@@ -127,8 +149,10 @@ fn element(e: &BytesStart, empty: bool, pos: &mut Position, out: &mut OdsParts) 
         }
         "table-cell" | "covered-table-cell" => {
             let n = repeated(e, "number-columns-repeated");
+            let bold =
+                parts::attr_suffix(e, "style-name").is_some_and(|s| out.bold_styles.contains(&s));
             if let Some(sheet) = out.sheets.last_mut() {
-                cell(e, pos, n, sheet);
+                cell(e, pos, n, bold, sheet);
             }
             pos.col = pos.col.saturating_add(n);
         }
@@ -137,7 +161,7 @@ fn element(e: &BytesStart, empty: bool, pos: &mut Position, out: &mut OdsParts) 
 }
 
 /// Record a cell run's validation and merge.
-fn cell(e: &BytesStart, pos: &Position, n: u32, sheet: &mut OdsSheet) {
+fn cell(e: &BytesStart, pos: &Position, n: u32, bold: bool, sheet: &mut OdsSheet) {
     if pos.row >= limits::MAX_ROWS || pos.col >= limits::MAX_COLS {
         return;
     }
@@ -146,14 +170,17 @@ fn cell(e: &BytesStart, pos: &Position, n: u32, sheet: &mut OdsSheet) {
             .saturating_add(rows.max(1) - 1)
             .min(limits::MAX_ROWS - 1)
     };
+    let run = Rect {
+        r0: pos.row,
+        c0: pos.col,
+        r1: last_row(pos.row_repeat),
+        c1: pos.col.saturating_add(n - 1).min(limits::MAX_COLS - 1),
+    };
     if let Some(name) = parts::attr_suffix(e, "content-validation-name") {
-        let rect = Rect {
-            r0: pos.row,
-            c0: pos.col,
-            r1: last_row(pos.row_repeat),
-            c1: pos.col.saturating_add(n - 1).min(limits::MAX_COLS - 1),
-        };
-        sheet.validated.push((rect, name));
+        sheet.validated.push((run, name));
+    }
+    if bold {
+        sheet.bold.push(run);
     }
     let cols = repeated(e, "number-columns-spanned");
     let rows = repeated(e, "number-rows-spanned");
@@ -173,6 +200,12 @@ fn repeated(e: &BytesStart, name: &str) -> u32 {
         .and_then(|v| v.parse::<u32>().ok())
         .unwrap_or(1)
         .max(1)
+}
+
+/// `fo:font-weight="bold"` (or a numeric weight of 600 and more).
+fn is_bold(e: &BytesStart) -> bool {
+    parts::attr_suffix(e, "font-weight")
+        .is_some_and(|w| w == "bold" || w.parse::<u32>().is_ok_and(|n| n >= 600))
 }
 
 /// `table:visibility="collapse"` or `"filter"`: not shown.
