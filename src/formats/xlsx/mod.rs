@@ -167,7 +167,7 @@ fn read_ooxml(path: &Path, format: Format) -> Result<Vec<Sheet>> {
 
 /// XLS/ODS: everything calamine exposes (values, formulas, visibility, XLS
 /// merges), plus for ODS the `content.xml` pass (dropdowns, hidden rows and
-/// columns, merges).
+/// columns, merges, bold cells).
 fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
     use calamine::{Reader, SheetVisible, Sheets};
     let mut ods_parts = match format {
@@ -208,68 +208,11 @@ fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
         }
         let mut warnings = Vec::new();
         if let Some(parts) = ods_parts.as_mut() {
-            apply_ods(&mut grid, parts, &mut book, &mut warnings);
+            ods::apply(&mut grid, parts, &mut book, &mut warnings);
         }
         out.push(Sheet::Read(Box::new(grid), warnings));
     }
     Ok(out)
-}
-
-/// Give an ODS sheet's grid its hidden rows and columns, merges, bold
-/// cells and dropdown lists from the `content.xml` pass.
-fn apply_ods(
-    grid: &mut Grid,
-    parts: &mut ods::OdsParts,
-    book: &mut read::Book,
-    warnings: &mut Vec<String>,
-) {
-    let Some(sheet) = parts.sheets.iter_mut().find(|s| s.name == grid.name) else {
-        return;
-    };
-    grid.hidden_rows = std::mem::take(&mut sheet.hidden_rows);
-    grid.hidden_cols = std::mem::take(&mut sheet.hidden_cols);
-    grid.merges = std::mem::take(&mut sheet.merges);
-    for rect in &sheet.bold {
-        for row in rect.r0..=rect.r1.min(grid.height()) {
-            for col in rect.c0..=rect.c1.min(grid.used_cols) {
-                if !grid.text(row, col).is_empty() {
-                    grid.bold.insert((row, col));
-                }
-            }
-        }
-    }
-    let mut by_name: Vec<(String, Vec<Rect>)> = Vec::new();
-    for (rect, name) in std::mem::take(&mut sheet.validated) {
-        match by_name.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, ranges)) => ranges.push(rect),
-            None => by_name.push((name, vec![rect])),
-        }
-    }
-    for (name, ranges) in by_name {
-        let list = match parts.lists.get(&name) {
-            Some(ods::OdsList::Values(values)) => values.clone(),
-            Some(ods::OdsList::Reference(reference)) => {
-                match book.resolve_list(reference, &grid.name, 0, &[]) {
-                    Ok(values) => values,
-                    Err(why) => {
-                        warnings.push(format!(
-                            "sheet '{}': dropdown values unknown ({why}); answers there are free entry",
-                            grid.name
-                        ));
-                        Vec::new()
-                    }
-                }
-            }
-            // Not a list (a number or length rule): no allowed values.
-            None => continue,
-        };
-        grid.validations.push(Validation {
-            ranges,
-            list: Some(list),
-            prompt: None,
-        });
-    }
-    warnings.dedup();
 }
 
 /// Detect every read sheet, plan answer columns where needed, and build

@@ -7,9 +7,10 @@
 //! `number-*-repeated`; a run can cover a million rows, so every run is
 //! kept as one rectangle and hidden ranges are capped at the sheet limits.
 
-use super::grid::Rect;
+use super::grid::{Grid, Rect, Validation};
 use super::limits;
 use super::parts::{self, Zip};
+use super::read::Book;
 use anyhow::Result;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::{HashMap, HashSet};
@@ -78,6 +79,58 @@ pub fn read(path: &Path) -> Result<OdsParts> {
         buf.clear();
     }
     Ok(out)
+}
+
+/// Give an ODS sheet's grid its hidden rows and columns, merges, bold
+/// cells and dropdown lists from the `content.xml` pass.
+pub fn apply(grid: &mut Grid, parts: &mut OdsParts, book: &mut Book, warnings: &mut Vec<String>) {
+    let Some(sheet) = parts.sheets.iter_mut().find(|s| s.name == grid.name) else {
+        return;
+    };
+    grid.hidden_rows = std::mem::take(&mut sheet.hidden_rows);
+    grid.hidden_cols = std::mem::take(&mut sheet.hidden_cols);
+    grid.merges = std::mem::take(&mut sheet.merges);
+    for rect in &sheet.bold {
+        for row in rect.r0..=rect.r1.min(grid.height()) {
+            for col in rect.c0..=rect.c1.min(grid.used_cols) {
+                if !grid.text(row, col).is_empty() {
+                    grid.bold.insert((row, col));
+                }
+            }
+        }
+    }
+    let mut by_name: Vec<(String, Vec<Rect>)> = Vec::new();
+    for (rect, name) in std::mem::take(&mut sheet.validated) {
+        match by_name.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, ranges)) => ranges.push(rect),
+            None => by_name.push((name, vec![rect])),
+        }
+    }
+    for (name, ranges) in by_name {
+        let list = match parts.lists.get(&name) {
+            Some(OdsList::Values(values)) => values.clone(),
+            Some(OdsList::Reference(reference)) => {
+                match book.resolve_list(reference, &grid.name, 0, &[]) {
+                    Ok(values) => values,
+                    Err(why) => {
+                        warnings.push(format!(
+                            "sheet '{}': dropdown values unknown ({why}); answers there are free entry",
+                            grid.name
+                        ));
+                        Vec::new()
+                    }
+                }
+            }
+            // Not a list (a number or length rule): no allowed values.
+            None => continue,
+        };
+        grid.validations.push(Validation {
+            ranges,
+            list: Some(list),
+            prompt: None,
+        });
+    }
+    warnings.dedup();
 }
 
 /// Where the reader is: the current row run and column.
