@@ -496,6 +496,44 @@ fn fixture_bold_numbered_headings_are_sections_not_items() {
     }
 }
 
+/// LibreOffice's ODS copy of HECVAT 4.1.4 reads exactly like the original:
+/// same items, sections, slots and allowed values (lists on the hidden
+/// Auto Responses sheet, "leave this cell blank" help messages, hidden rows).
+#[test]
+fn ods_copy_of_hecvat_reads_like_the_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = shared("hecvat-4.1.4-full-blank.xlsx");
+    common::soffice_convert(dir.path(), "ods", dir.path(), &[&source]);
+    let ods = read(&dir.path().join("hecvat-4.1.4-full-blank.ods"));
+    let xlsx = read(&source);
+    type View = (
+        String,
+        String,
+        Option<String>,
+        Vec<(String, SlotKind, Vec<String>)>,
+    );
+    let view = |q: &Questionnaire| -> Vec<View> {
+        q.items
+            .iter()
+            .map(|i| {
+                let slots = i
+                    .slots
+                    .iter()
+                    .map(|s| (s.target.clone(), s.kind, s.allowed.clone()))
+                    .collect();
+                (
+                    i.location.sheet.clone(),
+                    i.location.cell.clone(),
+                    i.section.clone(),
+                    slots,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(xlsx.items.len(), 331);
+    assert_eq!(view(&ods), view(&xlsx));
+}
+
 /// The same in LibreOffice's ODS copy: bold comes from its automatic cell
 /// styles.
 #[test]

@@ -39,12 +39,24 @@ pub enum OdsList {
     Reference(String),
 }
 
-/// The structure of every sheet, and the list validations by name (other
-/// kinds of validation are left out: they constrain numbers or lengths).
+/// A content validation: its list, if it is a list rule, and the help
+/// message shown on its cells ("leave this cell blank" marks a cell that is
+/// not an answer cell).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OdsValidation {
+    pub list: Option<OdsList>,
+    pub prompt: Option<String>,
+}
+
+/// The structure of every sheet, and the content validations by name.
 #[derive(Debug, Default)]
 pub struct OdsParts {
     pub sheets: Vec<OdsSheet>,
-    pub lists: HashMap<String, OdsList>,
+    pub validations: HashMap<String, OdsValidation>,
+    /// The validation being read, while inside its element.
+    validation: Option<String>,
+    /// Its help message text, while inside `table:help-message`.
+    help: Option<String>,
     /// Names of automatic cell styles whose font is bold.
     bold_styles: HashSet<String>,
     /// The cell style being read, while inside its `style:style`.
@@ -71,8 +83,20 @@ pub fn read(path: &Path) -> Result<OdsParts> {
             Event::End(ref e) => match e.local_name().as_ref() {
                 "table-row" => pos.end_row(),
                 "style" => out.style = None,
+                "help-message" => out.end_help(),
+                "content-validation" => out.validation = None,
                 _ => {}
             },
+            Event::Text(ref t) => {
+                if let Some(help) = out.help.as_mut() {
+                    help.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(ref r) => {
+                if let Some(help) = out.help.as_mut() {
+                    parts::push_entity(help, &r.xml10_content());
+                }
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -107,30 +131,51 @@ pub fn apply(grid: &mut Grid, parts: &mut OdsParts, book: &mut Book, warnings: &
         }
     }
     for (name, ranges) in by_name {
-        let list = match parts.lists.get(&name) {
-            Some(OdsList::Values(values)) => values.clone(),
+        let Some(validation) = parts.validations.get(&name) else {
+            continue;
+        };
+        let list = match &validation.list {
+            Some(OdsList::Values(values)) => Some(values.clone()),
             Some(OdsList::Reference(reference)) => {
                 match book.resolve_list(reference, &grid.name, 0, &[]) {
-                    Ok(values) => values,
+                    Ok(values) => Some(values),
                     Err(why) => {
                         warnings.push(format!(
                             "sheet '{}': dropdown values unknown ({why}); answers there are free entry",
                             grid.name
                         ));
-                        Vec::new()
+                        Some(Vec::new())
                     }
                 }
             }
             // Not a list (a number or length rule): no allowed values.
-            None => continue,
+            None => None,
         };
+        if list.is_none() && validation.prompt.is_none() {
+            continue;
+        }
         grid.validations.push(Validation {
             ranges,
-            list: Some(list),
-            prompt: None,
+            list,
+            prompt: validation.prompt.clone(),
         });
     }
     warnings.dedup();
+}
+
+impl OdsParts {
+    /// The end of a help message: it becomes its validation's prompt.
+    fn end_help(&mut self) {
+        let text = self.help.take().unwrap_or_default();
+        let text = text.trim();
+        if let Some(v) = self
+            .validation
+            .as_ref()
+            .and_then(|n| self.validations.get_mut(n))
+        {
+            v.prompt = (!text.is_empty()).then(|| text.to_string());
+        }
+    }
 }
 
 /// Where the reader is: the current row run and column.
@@ -164,10 +209,18 @@ fn element(e: &BytesStart, empty: bool, pos: &mut Position, out: &mut OdsParts) 
             }
         }
         "content-validation" => {
-            let name = parts::attr_suffix(e, "name");
-            let list = parts::attr_suffix(e, "condition").and_then(|c| list_condition(&c));
-            if let (Some(name), Some(list)) = (name, list) {
-                out.lists.insert(name, list);
+            if let Some(name) = parts::attr_suffix(e, "name") {
+                let list = parts::attr_suffix(e, "condition").and_then(|c| list_condition(&c));
+                let validation = OdsValidation { list, prompt: None };
+                out.validations.insert(name.clone(), validation);
+                out.validation = (!empty).then_some(name);
+            }
+        }
+        "help-message" if !empty && out.validation.is_some() => out.help = Some(String::new()),
+        // Paragraphs of a help message read as one line.
+        "p" => {
+            if let Some(help) = out.help.as_mut().filter(|h| !h.is_empty()) {
+                help.push(' ');
             }
         }
         "table" => {

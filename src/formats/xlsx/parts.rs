@@ -476,7 +476,7 @@ pub(super) fn attr_suffix(e: &BytesStart, local: &str) -> Option<String> {
 }
 
 /// Append the text of an entity reference (`amp`, `#34`, `#x22`).
-fn push_entity(out: &mut String, name: &str) {
+pub(super) fn push_entity(out: &mut String, name: &str) {
     let ch = match name {
         "amp" => Some('&'),
         "lt" => Some('<'),
