@@ -1,7 +1,8 @@
 //! The ODS structure calamine does not expose, read from `content.xml`
-//! with quick-xml: dropdown lists (`table:content-validation`), hidden rows
-//! and columns (`table:visibility`), merged cells (`number-*-spanned`) and
-//! bold cells (automatic cell styles with a bold font).
+//! with quick-xml: dropdown lists and help messages
+//! (`table:content-validation`), hidden rows and columns
+//! (`table:visibility`), merged cells (`number-*-spanned`) and bold cells
+//! (automatic cell styles with a bold font).
 //!
 //! ODS compresses runs of identical rows, columns and cells with
 //! `number-*-repeated`; a run can cover a million rows, so every run is
