@@ -23,6 +23,17 @@ impl Rect {
     }
 }
 
+/// Where a dropdown's allowed values come from, in formats whose reader
+/// resolves them after reading the sheet values (ODS, XLS).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListSource {
+    /// The values written in the rule itself.
+    Values(Vec<String>),
+    /// A range, as an Excel-style reference (`'Lists'!$A$1:$A$3`), or a
+    /// named range: resolve it against the sheet values.
+    Reference(String),
+}
+
 /// A data validation on a set of ranges.
 #[derive(Clone, Debug, Default)]
 pub struct Validation {

@@ -1,6 +1,6 @@
 //! Spreadsheet questionnaires: XLSX and XLSM (calamine for values plus a
 //! quick-xml pass over the parts), ODS (calamine plus a quick-xml pass over
-//! `content.xml`), XLS (calamine only).
+//! `content.xml`), XLS (calamine plus a pass over the BIFF8 records).
 //!
 //! Reading runs in four steps, each in its own module:
 //! `limits` (is this a safe, real workbook?), `parts` + `read` (cell text,
@@ -17,6 +17,7 @@ pub mod ods;
 pub mod parts;
 pub mod read;
 pub mod write;
+pub mod xls;
 
 use crate::questionnaire::{Format, Questionnaire, SheetLayout};
 use anyhow::Result;
@@ -166,12 +167,17 @@ fn read_ooxml(path: &Path, format: Format) -> Result<Vec<Sheet>> {
 }
 
 /// XLS/ODS: everything calamine exposes (values, formulas, visibility, XLS
-/// merges), plus for ODS the `content.xml` pass (dropdowns, hidden rows and
-/// columns, merges, bold cells).
+/// merges), plus the structure it does not (dropdowns, input messages,
+/// hidden rows and columns, bold cells; ODS merges): `ods` reads
+/// `content.xml`, `xls` the BIFF8 `Workbook` stream.
 fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
     use calamine::{Reader, SheetVisible, Sheets};
     let mut ods_parts = match format {
         Format::Ods => Some(ods::read(path)?),
+        _ => None,
+    };
+    let mut xls_sheets = match format {
+        Format::Xls => Some(xls::read(path)?),
         _ => None,
     };
     let mut book = read::Book::open(path, format)?;
@@ -209,6 +215,9 @@ fn read_calamine(path: &Path, format: Format) -> Result<Vec<Sheet>> {
         let mut warnings = Vec::new();
         if let Some(parts) = ods_parts.as_mut() {
             ods::apply(&mut grid, parts, &mut book, &mut warnings);
+        }
+        if let Some(sheets) = xls_sheets.as_mut() {
+            xls::apply(&mut grid, sheets, &mut book, &mut warnings);
         }
         out.push(Sheet::Read(Box::new(grid), warnings));
     }

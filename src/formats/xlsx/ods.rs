@@ -8,7 +8,7 @@
 //! `number-*-repeated`; a run can cover a million rows, so every run is
 //! kept as one rectangle and hidden ranges are capped at the sheet limits.
 
-use super::grid::{Grid, Rect, Validation};
+use super::grid::{Grid, ListSource, Rect, Validation};
 use super::limits;
 use super::parts::{self, Zip};
 use super::read::Book;
@@ -30,22 +30,12 @@ pub struct OdsSheet {
     pub bold: Vec<Rect>,
 }
 
-/// A content validation's allowed values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OdsList {
-    /// The values written in the condition itself.
-    Values(Vec<String>),
-    /// A range, as an Excel-style reference (`'Lists'!$A$1:$A$3`), or a
-    /// named range: resolve it against the sheet values.
-    Reference(String),
-}
-
 /// A content validation: its list, if it is a list rule, and the help
 /// message shown on its cells ("leave this cell blank" marks a cell that is
 /// not an answer cell).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OdsValidation {
-    pub list: Option<OdsList>,
+    pub list: Option<ListSource>,
     pub prompt: Option<String>,
 }
 
@@ -135,23 +125,10 @@ pub fn apply(grid: &mut Grid, parts: &mut OdsParts, book: &mut Book, warnings: &
         let Some(validation) = parts.validations.get(&name) else {
             continue;
         };
-        let list = match &validation.list {
-            Some(OdsList::Values(values)) => Some(values.clone()),
-            Some(OdsList::Reference(reference)) => {
-                match book.resolve_list(reference, &grid.name, 0, &[]) {
-                    Ok(values) => Some(values),
-                    Err(why) => {
-                        warnings.push(format!(
-                            "sheet '{}': dropdown values unknown ({why}); answers there are free entry",
-                            grid.name
-                        ));
-                        Some(Vec::new())
-                    }
-                }
-            }
-            // Not a list (a number or length rule): no allowed values.
-            None => None,
-        };
+        let list = validation
+            .list
+            .as_ref()
+            .map(|source| book.list_values(source, &grid.name, warnings));
         if list.is_none() && validation.prompt.is_none() {
             continue;
         }
@@ -324,13 +301,13 @@ fn hidden(e: &BytesStart) -> bool {
 /// `of:cell-content-is-in-list("Yes";"No";"N/A")` or
 /// `of:cell-content-is-in-list([$Lists.$A$1:.$A$3])`; `None` for other
 /// conditions.
-fn list_condition(condition: &str) -> Option<OdsList> {
+fn list_condition(condition: &str) -> Option<ListSource> {
     let start = condition.find("cell-content-is-in-list(")? + "cell-content-is-in-list(".len();
     let inner = condition[start..].trim_end().strip_suffix(')')?.trim();
     if inner.starts_with('"') {
-        return Some(OdsList::Values(quoted_values(inner)));
+        return Some(ListSource::Values(quoted_values(inner)));
     }
-    Some(OdsList::Reference(excel_reference(inner)))
+    Some(ListSource::Reference(excel_reference(inner)))
 }
 
 /// `"Yes";"No";"Say ""maybe"""` -> `Yes`, `No`, `Say "maybe"`.
@@ -389,7 +366,7 @@ mod tests {
     fn inline_lists_are_split_on_semicolons_outside_quotes() {
         assert_eq!(
             list_condition(r#"of:cell-content-is-in-list("Yes";"No";"N/A")"#),
-            Some(OdsList::Values(vec![
+            Some(ListSource::Values(vec![
                 "Yes".into(),
                 "No".into(),
                 "N/A".into()
@@ -397,7 +374,7 @@ mod tests {
         );
         assert_eq!(
             list_condition(r#"of:cell-content-is-in-list("a;b";"Say ""hi""")"#),
-            Some(OdsList::Values(vec!["a;b".into(), "Say \"hi\"".into()]))
+            Some(ListSource::Values(vec!["a;b".into(), "Say \"hi\"".into()]))
         );
         assert_eq!(list_condition("of:cell-content-text-length()<=10"), None);
     }
@@ -406,15 +383,15 @@ mod tests {
     fn range_lists_become_excel_references() {
         assert_eq!(
             list_condition("of:cell-content-is-in-list([$Lists.$A$1:.$A$3])"),
-            Some(OdsList::Reference("'Lists'!$A$1:$A$3".into()))
+            Some(ListSource::Reference("'Lists'!$A$1:$A$3".into()))
         );
         assert_eq!(
             list_condition("of:cell-content-is-in-list([$'Auto Responses'.$J$3:.$J$4])"),
-            Some(OdsList::Reference("'Auto Responses'!$J$3:$J$4".into()))
+            Some(ListSource::Reference("'Auto Responses'!$J$3:$J$4".into()))
         );
         assert_eq!(
             list_condition("of:cell-content-is-in-list(YesNo)"),
-            Some(OdsList::Reference("YesNo".into()))
+            Some(ListSource::Reference("YesNo".into()))
         );
     }
 }

@@ -2,7 +2,7 @@
 //! values into a [`Grid`], and resolve dropdown lists that point at ranges
 //! (possibly on hidden sheets) or at defined names.
 
-use super::grid::{parse_range, Grid};
+use super::grid::{parse_range, Grid, ListSource};
 use super::limits;
 use super::parts::DefinedName;
 use crate::questionnaire::Format;
@@ -82,6 +82,28 @@ impl Book {
             .filter(|(_, _, f)| !f.is_empty())
             .map(|(r, c, _)| (r0 + r as u32, c0 + c as u32))
             .collect()
+    }
+
+    /// The allowed values of an ODS or XLS dropdown; a reference that does
+    /// not resolve gives no values and a warning (answers there are free
+    /// entry).
+    pub fn list_values(
+        &mut self,
+        source: &ListSource,
+        sheet: &str,
+        warnings: &mut Vec<String>,
+    ) -> Vec<String> {
+        match source {
+            ListSource::Values(values) => values.clone(),
+            ListSource::Reference(reference) => {
+                self.resolve_list(reference, sheet, 0, &[]).unwrap_or_else(|why| {
+                    warnings.push(format!(
+                        "sheet '{sheet}': dropdown values unknown ({why}); answers there are free entry"
+                    ));
+                    Vec::new()
+                })
+            }
+        }
     }
 
     /// Resolve a list validation's `formula1` into its values: an inline
