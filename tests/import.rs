@@ -822,8 +822,9 @@ fn copies_read_bold_numbered_headings_as_sections() {
 /// The real questionnaires: LibreOffice's ODS copy of HECVAT 4.1.4 (lists
 /// on the hidden Auto Responses sheet, "leave this cell blank" help
 /// messages, hidden rows) and XLS copy of CAIQ 4.0.3 read exactly like the
-/// originals. (calamine reads no cached text of formula cells in XLS, and
-/// HECVAT's questions are formulas, so its XLS copy is not compared.)
+/// originals. (LibreOffice's XLS export stores no cached text for formula
+/// cells, and HECVAT's questions are formulas, so its XLS copy has no
+/// question text to compare.)
 #[test]
 fn copies_of_hecvat_and_caiq_read_like_the_xlsx() {
     for (name, formats) in [
