@@ -23,14 +23,14 @@ impl Rect {
     }
 }
 
-/// Where a dropdown's allowed values come from, in formats whose reader
-/// resolves them after reading the sheet values (ODS, XLS).
+/// Where a dropdown's allowed values come from, as a reader found them:
+/// resolved against the sheet values by `Book::list_values`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ListSource {
     /// The values written in the rule itself.
     Values(Vec<String>),
-    /// A range, as an Excel-style reference (`'Lists'!$A$1:$A$3`), or a
-    /// named range: resolve it against the sheet values.
+    /// An Excel-style formula: an inline list (`"Yes,No"`), a range
+    /// (`'Lists'!$A$1:$A$3`) or a defined name.
     Reference(String),
 }
 
@@ -64,7 +64,7 @@ pub struct Grid {
     pub hidden_cols: HashSet<u32>,
     pub merges: Vec<Rect>,
     pub validations: Vec<Validation>,
-    /// Cells in a bold font (XLSX only), as (row, col): section headings.
+    /// Cells in a bold font, as (row, col): section headings.
     pub bold: HashSet<(u32, u32)>,
     /// One past the last column that holds anything (hidden columns too):
     /// planned answer columns go here.

@@ -21,7 +21,7 @@ pub mod xls;
 
 use crate::questionnaire::{Format, Questionnaire, SheetLayout};
 use anyhow::Result;
-use grid::{Grid, Rect, Validation};
+use grid::{Grid, ListSource, Rect, Validation};
 use layout::Detected;
 use std::path::Path;
 
@@ -138,22 +138,20 @@ fn read_ooxml(path: &Path, format: Format) -> Result<Vec<Sheet>> {
         grid.bold = found.bold;
         let mut warnings = Vec::new();
         for raw in found.validations {
-            let list = match (raw.kind.as_str(), raw.formula1.as_deref()) {
-                ("list", Some(f)) => {
-                    match book.resolve_list(f, &entry.name, index, &book_parts.names) {
-                        Ok(values) => Some(values),
-                        Err(why) => {
-                            warnings.push(format!(
-                            "sheet '{}': dropdown values unknown ({why}); answers there are free entry",
-                            entry.name
-                        ));
-                            Some(Vec::new())
-                        }
-                    }
-                }
-                ("list", None) => Some(Vec::new()),
+            let source = match (raw.kind.as_str(), raw.formula1) {
+                ("list", Some(f)) => Some(ListSource::Reference(f)),
+                ("list", None) => Some(ListSource::Values(Vec::new())),
                 _ => None,
             };
+            let list = source.map(|source| {
+                book.list_values(
+                    &source,
+                    &entry.name,
+                    index,
+                    &book_parts.names,
+                    &mut warnings,
+                )
+            });
             grid.validations.push(Validation {
                 ranges: raw.ranges,
                 list,

@@ -128,10 +128,7 @@ pub fn apply(grid: &mut Grid, parts: &mut OdsParts, book: &mut Book, warnings: &
         let list = validation
             .list
             .as_ref()
-            .map(|source| book.list_values(source, &grid.name, warnings));
-        if list.is_none() && validation.prompt.is_none() {
-            continue;
-        }
+            .map(|source| book.list_values(source, &grid.name, 0, &[], warnings));
         grid.validations.push(Validation {
             ranges,
             list,

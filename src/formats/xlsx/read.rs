@@ -84,19 +84,21 @@ impl Book {
             .collect()
     }
 
-    /// The allowed values of an ODS or XLS dropdown; a reference that does
-    /// not resolve gives no values and a warning (answers there are free
-    /// entry).
+    /// The allowed values of a dropdown on `sheet` (position `sheet_index`,
+    /// for sheet-local defined names); a reference that does not resolve
+    /// gives no values and a warning (answers there are free entry).
     pub fn list_values(
         &mut self,
         source: &ListSource,
         sheet: &str,
+        sheet_index: usize,
+        names: &[DefinedName],
         warnings: &mut Vec<String>,
     ) -> Vec<String> {
         match source {
             ListSource::Values(values) => values.clone(),
             ListSource::Reference(reference) => {
-                self.resolve_list(reference, sheet, 0, &[]).unwrap_or_else(|why| {
+                self.resolve_list(reference, sheet, sheet_index, names).unwrap_or_else(|why| {
                     warnings.push(format!(
                         "sheet '{sheet}': dropdown values unknown ({why}); answers there are free entry"
                     ));

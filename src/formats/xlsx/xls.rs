@@ -82,13 +82,10 @@ pub fn apply(
     grid.hidden_cols = std::mem::take(&mut sheet.hidden_cols);
     grid.bold = std::mem::take(&mut sheet.bold);
     for v in std::mem::take(&mut sheet.validations) {
-        if v.list.is_none() && v.prompt.is_none() {
-            continue;
-        }
         let list = v
             .list
             .as_ref()
-            .map(|source| book.list_values(source, &grid.name, warnings));
+            .map(|source| book.list_values(source, &grid.name, 0, &[], warnings));
         grid.validations.push(Validation {
             ranges: v.ranges,
             list,
