@@ -49,9 +49,10 @@ pub struct XlsValidation {
     pub prompt: Option<String>,
 }
 
-/// Read the worksheets of the XLS file at `path`. A stream this reader does
-/// not understand yields no structure rather than an error: calamine has
-/// already read the values, and the structure only refines them.
+/// Read the worksheets of the XLS file at `path`. Records this reader does
+/// not understand, or that are cut short, are skipped rather than errors:
+/// calamine reads the values, and the structure only refines them. A file
+/// that is not a compound file at all is an error.
 pub fn read(path: &Path) -> Result<Vec<XlsSheet>> {
     let mut file =
         cfb::open(path).map_err(|e| limits::corrupt(path, &format!("compound file: {e}")))?;
